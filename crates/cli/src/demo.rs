@@ -1,0 +1,164 @@
+//! The demo organisation: a ministry, its units and one account per role. Idempotent: running it
+//! again adds only what is missing. Demo accounts are for trying motcua, never for production.
+
+use crate::Failure;
+use motcua_domain::account::{Email, NewPassword, PersonName, Role};
+use motcua_domain::org::{OrganId, UnitCode, UnitKind};
+use motcua_store::org::{NewUnit, ensure_agency, ensure_unit};
+use motcua_store::{AuditCtx, Db};
+use std::collections::HashMap;
+
+/// The password of every demo account unless `MOTCUA_DEMO_PASSWORD` is set.
+pub const DEFAULT_DEMO_PASSWORD: &str = "motcua-demo-2026";
+
+/// The ministry of the seed plan (2021). The OrganId is the illustrative one of the design docs; a
+/// real installation sets its own (QCVN 102).
+const AGENCY: (&str, &str, &str) = ("000.00.00.G22", "Bộ Thông tin và Truyền thông", "BTTTT");
+
+/// (code, name, kind, parent code)
+const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
+    ("VP", "Văn phòng Bộ", UnitKind::Office, None),
+    (
+        "MOTCUA",
+        "Bộ phận Một cửa",
+        UnitKind::OneStopDesk,
+        Some("VP"),
+    ),
+    ("PC", "Vụ Pháp chế", UnitKind::Department, None),
+    ("TCCB", "Vụ Tổ chức cán bộ", UnitKind::Department, None),
+    (
+        "KHTC",
+        "Vụ Kế hoạch - Tài chính",
+        UnitKind::Department,
+        None,
+    ),
+    ("BC", "Vụ Bưu chính", UnitKind::Department, None),
+    ("HTQT", "Vụ Hợp tác quốc tế", UnitKind::Department, None),
+    ("TTRA", "Thanh tra Bộ", UnitKind::Inspectorate, None),
+    ("CVT", "Cục Viễn thông", UnitKind::Directorate, None),
+    (
+        "CTS",
+        "Cục Tần số vô tuyến điện",
+        UnitKind::Directorate,
+        None,
+    ),
+    ("CBC", "Cục Báo chí", UnitKind::Directorate, None),
+    (
+        "CXBIPH",
+        "Cục Xuất bản, In và Phát hành",
+        UnitKind::Directorate,
+        None,
+    ),
+    (
+        "PTTH",
+        "Cục Phát thanh, truyền hình và thông tin điện tử",
+        UnitKind::Directorate,
+        None,
+    ),
+    ("ATTT", "Cục An toàn thông tin", UnitKind::Directorate, None),
+    ("TTTT", "Trung tâm Thông tin", UnitKind::Centre, None),
+];
+
+/// (e-mail, full name, role, unit code). Applicants are attached to the one-stop desk that serves them.
+pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    (
+        "quantri@demo.motcua.vn",
+        "Trần Quốc Bảo",
+        Role::Admin,
+        "TTTT",
+    ),
+    (
+        "motcua@demo.motcua.vn",
+        "Nguyễn Thị Hồng Nhung",
+        Role::DeskOfficer,
+        "MOTCUA",
+    ),
+    (
+        "chuyenvien@demo.motcua.vn",
+        "Lê Minh Đức",
+        Role::Officer,
+        "CVT",
+    ),
+    (
+        "lanhdao@demo.motcua.vn",
+        "Phạm Thanh Tuấn",
+        Role::UnitLeader,
+        "CVT",
+    ),
+    ("cchc@demo.motcua.vn", "Đỗ Thu Hà", Role::ParOfficer, "VP"),
+    (
+        "bientap@demo.motcua.vn",
+        "Vũ Ngọc Ánh",
+        Role::Editor,
+        "TTTT",
+    ),
+    (
+        "congdan@demo.motcua.vn",
+        "Hoàng Văn Nam",
+        Role::Applicant,
+        "MOTCUA",
+    ),
+];
+
+pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
+    let password_raw =
+        std::env::var("MOTCUA_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_owned());
+    let password = NewPassword::parse(&password_raw)
+        .map_err(|e| Failure::input(format!("MOTCUA_DEMO_PASSWORD: {e}")))?;
+    let ctx = AuditCtx::system(run_id);
+    let organ_id = OrganId::parse(AGENCY.0).map_err(|e| Failure::input(e.to_string()))?;
+    let agency = ensure_agency(db, &ctx, &organ_id, AGENCY.1, AGENCY.2).await?;
+    let mut ids: HashMap<&str, motcua_store::entity::unit::Model> = HashMap::new();
+    for (code, name, kind, parent) in UNITS {
+        let parent_id = parent.and_then(|p| ids.get(p)).map(|u| u.id);
+        let code_v = UnitCode::parse(code).map_err(|e| Failure::input(e.to_string()))?;
+        let unit = ensure_unit(
+            db,
+            &ctx,
+            agency.id,
+            NewUnit {
+                code: code_v,
+                name: (*name).to_owned(),
+                kind: *kind,
+                parent_id,
+            },
+        )
+        .await?;
+        ids.insert(code, unit);
+    }
+    let mut created = 0;
+    for (email, name, role, unit_code) in ACCOUNTS {
+        let email = Email::parse(email).map_err(|e| Failure::input(e.to_string()))?;
+        if motcua_store::account::find_by_email(db.conn(), &email)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let unit = ids
+            .get(unit_code)
+            .cloned()
+            .ok_or_else(|| Failure::input(format!("demo unit {unit_code} missing")))?;
+        let name = PersonName::parse(name).map_err(|e| Failure::input(e.to_string()))?;
+        let new = motcua_store::account::NewUser {
+            unit,
+            email,
+            name,
+            role: *role,
+            password: password.clone(),
+        };
+        motcua_store::account::create_user(db, &ctx, new).await?;
+        created += 1;
+    }
+    println!(
+        "demo data ready: {} with {} units; {created} demo account(s) created (password: {})",
+        agency.name,
+        UNITS.len(),
+        if std::env::var("MOTCUA_DEMO_PASSWORD").is_ok() {
+            "from MOTCUA_DEMO_PASSWORD"
+        } else {
+            DEFAULT_DEMO_PASSWORD
+        }
+    );
+    Ok(())
+}

@@ -1,0 +1,389 @@
+//! `motcua`: the one binary. `serve` runs the web application; the other commands administer
+//! the same database from the command line.
+//!
+//! Exit codes: 0 success; 1 failure (including a broken audit chain); 2 bad input (unknown role,
+//! unit, malformed option); 3 the database cannot be reached.
+#![forbid(unsafe_code)]
+
+mod demo;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use motcua_domain::account::{Email, NewPassword, PersonName, Role};
+use motcua_store::migration;
+use motcua_store::{AuditCtx, Db, DbOptions, StoreError};
+use motcua_web::Config;
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "One-stop back office, e-office and reform scorecard of a ministry"
+)]
+struct Cli {
+    /// Configuration file (default: ./motcua.toml when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve(ServeArgs),
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Load the demo organisation and accounts (idempotent).
+    Demo,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Show units.
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Print the documented default configuration (TOML).
+    DefaultConfig,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Do not apply pending migrations at start.
+    #[arg(long)]
+    no_migrate: bool,
+    /// Load the demo data when the database is empty.
+    #[arg(long)]
+    demo: bool,
+    /// Address to listen on (overrides the configuration).
+    #[arg(long)]
+    listen: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print its id.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// applicant, desk_officer, officer, unit_leader, par_officer, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// The unit's code (e.g. MOTCUA) or id.
+        #[arg(long)]
+        unit: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Lift the lock-out of an account after repeated failed sign-ins.
+    Unlock {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// List the units.
+    List {
+        /// Print `[{"id","code","name","parent_id"}]`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the whole hash chain; exit 1 naming the first bad entry.
+    Verify,
+}
+
+/// An error with the exit code it deserves.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn input(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        let unavailable = e.chain().any(|c| {
+            matches!(
+                c.downcast_ref::<StoreError>(),
+                Some(StoreError::Unavailable(_))
+            )
+        });
+        Self {
+            code: if unavailable { 3 } else { 1 },
+            message: format!("{e:#}"),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        anyhow::Error::new(e).into()
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("motcua: configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("motcua: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("motcua: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn connect(config: &Config) -> Result<Db, Failure> {
+    let options = DbOptions {
+        max_connections: config.db_max_connections.max(1),
+        ..DbOptions::default()
+    };
+    Db::connect(&config.database_url, &options)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                motcua_web::config::redact_url(&config.database_url)
+            )
+        })
+        .map_err(Failure::from)
+}
+
+fn run_id() -> String {
+    format!("cli-{}", uuid_like())
+}
+
+/// A unique id for a command-line run, written into its audit entries.
+fn uuid_like() -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{t:x}-{}", std::process::id())
+}
+
+async fn migrate(db: &Db) -> Result<usize, Failure> {
+    Ok(migration::apply_pending(db).await?)
+}
+
+async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
+    match command {
+        Command::DefaultConfig => {
+            print!("{}", motcua_web::config::DEFAULT_CONFIG_TOML);
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = connect(&config).await?;
+            let n = migrate(&db).await?;
+            println!("applied {n} migration(s); the schema is current");
+            Ok(())
+        }
+        Command::Demo => {
+            let db = connect(&config).await?;
+            demo_with_migrations(&db).await
+        }
+        Command::Serve(args) => {
+            if let Some(listen) = args.listen {
+                config.listen = listen;
+            }
+            serve(args.no_migrate, args.demo, config).await
+        }
+        Command::User(cmd) => user(cmd, &config).await,
+        Command::Unit(UnitCommand::List { json }) => {
+            let db = connect(&config).await?;
+            let units = motcua_store::org::units(db.conn()).await?;
+            if json {
+                let rows: Vec<_> = units
+                    .iter()
+                    .map(|u| serde_json::json!({ "id": u.id, "code": u.code, "name": u.name, "parent_id": u.parent_id }))
+                    .collect();
+                println!("{}", serde_json::Value::Array(rows));
+            } else {
+                println!("{:<10} {:<60} {}", "CODE", "NAME", "ID");
+                for u in &units {
+                    println!("{:<10} {:<60} {}", u.code, u.name, u.id);
+                }
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let db = connect(&config).await?;
+            match motcua_store::audit::verify(db.conn()).await {
+                Ok(n) => {
+                    println!("audit chain intact: {n} entries verified");
+                    Ok(())
+                }
+                Err(motcua_store::audit::VerifyError::Broken(b)) => Err(Failure {
+                    code: 1,
+                    message: format!("audit chain broken at entry {}: {b}", b.seq()),
+                }),
+                Err(motcua_store::audit::VerifyError::Store(e)) => Err(e.into()),
+            }
+        }
+    }
+}
+
+/// `demo` on a new database applies the migrations first; on an older schema it asks for `migrate`.
+async fn demo_with_migrations(db: &Db) -> Result<(), Failure> {
+    let (applied, pending) = migration::status(db).await?;
+    if applied == 0 {
+        migrate(db).await?;
+    } else if pending > 0 {
+        return Err(Failure::input(format!(
+            "{pending} migration(s) pending: run `motcua migrate` first"
+        )));
+    }
+    demo::load(db, &run_id()).await
+}
+
+async fn serve(no_migrate: bool, with_demo: bool, config: Config) -> Result<(), Failure> {
+    let db = connect(&config).await?;
+    if !no_migrate {
+        let n = migrate(&db).await?;
+        if n > 0 {
+            tracing::info!(migrations = n, "applied pending migrations");
+        }
+    }
+    if with_demo && motcua_store::org::agencies(db.conn()).await?.is_empty() {
+        demo::load(&db, &run_id()).await?;
+    }
+    tracing::info!(backend = db.backend().as_str(), "database ready");
+    let app = motcua_web::Application::bind(config.clone(), db)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = app.addr().context("no local address")?;
+    println!("motcua listening on http://{addr}");
+    app.run_until(shutdown_signal())
+        .await
+        .context("server stopped with an error")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+async fn user(cmd: UserCommand, config: &Config) -> Result<(), Failure> {
+    match cmd {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            unit,
+            password_stdin: _,
+        } => {
+            let role = Role::parse(&role).map_err(|e| Failure::input(e.to_string()))?;
+            let email =
+                Email::parse(&email).map_err(|e| Failure::input(format!("--email: {e}")))?;
+            let name =
+                PersonName::parse(&name).map_err(|e| Failure::input(format!("--name: {e}")))?;
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            let password =
+                NewPassword::parse(&line).map_err(|e| Failure::input(format!("password: {e}")))?;
+            let db = connect(config).await?;
+            let unit_row = motcua_store::org::find_unit(db.conn(), &unit)
+                .await?
+                .ok_or_else(|| {
+                    Failure::input(format!("unknown unit «{unit}» (see `motcua unit list`)"))
+                })?;
+            if motcua_store::account::find_by_email(db.conn(), &email)
+                .await?
+                .is_some()
+            {
+                return Err(Failure::input("an account with this e-mail already exists"));
+            }
+            let new = motcua_store::account::NewUser {
+                unit: unit_row,
+                email,
+                name,
+                role,
+                password,
+            };
+            let user =
+                motcua_store::account::create_user(&db, &AuditCtx::system(run_id()), new).await?;
+            println!("{}", user.id);
+            Ok(())
+        }
+        UserCommand::Unlock { email } => {
+            let email =
+                Email::parse(&email).map_err(|e| Failure::input(format!("--email: {e}")))?;
+            let db = connect(config).await?;
+            let user = motcua_store::account::find_by_email(db.conn(), &email)
+                .await?
+                .ok_or_else(|| Failure::input("no account with this e-mail"))?;
+            motcua_store::account::unlock(&db, &AuditCtx::system(run_id()), user.id).await?;
+            println!("unlocked {}", user.id);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Who may do what: the one place where permissions are decided.
+//!
+//! Deny by default: a role has a permission only where [`scope`] lists it. Where a permission is
+//! scoped to the user's unit, the caller resolves the unit subtree and filters by it; the web layer
+//! never decides on its own. Decree 13/2023 art. 26–27 ask that personal data be reachable only by
+//! those whose work needs it: hence unit scopes for staff and no staff permission for applicants.
+
+use crate::account::Role;
+
+/// An action on a protected resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See one's own account page and API profile.
+    ViewOwnAccount,
+    /// See the agency's unit tree.
+    ViewOrganisation,
+    /// See accounts (names, roles, units).
+    ListUsers,
+    /// Create accounts and change their role or unit.
+    ManageUsers,
+    /// Lift a lock-out after repeated failed sign-ins.
+    UnlockAccounts,
+    /// Read the audit trail.
+    ViewAudit,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 6] = [
+        Self::ViewOwnAccount,
+        Self::ViewOrganisation,
+        Self::ListUsers,
+        Self::ManageUsers,
+        Self::UnlockAccounts,
+        Self::ViewAudit,
+    ];
+}
+
+/// How far a granted permission reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every unit of the agency.
+    All,
+    /// The user's own unit and the units below it.
+    OwnUnit,
+}
+
+/// The reach of `perm` for `role`, or `None` when it is denied.
+pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
+    use Permission as P;
+    use Role as R;
+    match (perm, role) {
+        (P::ViewOwnAccount, _) => Some(Scope::All),
+        (P::ViewOrganisation, r) if r.is_staff() => Some(Scope::All),
+        (P::ListUsers | P::ViewAudit, R::Admin) => Some(Scope::All),
+        (P::ListUsers | P::ViewAudit, R::UnitLeader) => Some(Scope::OwnUnit),
+        (P::ManageUsers | P::UnlockAccounts, R::Admin) => Some(Scope::All),
+        _ => None,
+    }
+}
+
+/// Whether `role` holds `perm` at all (in some scope).
+pub fn allows(role: Role, perm: Permission) -> bool {
+    scope(role, perm).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applicants_reach_nothing_of_the_staff() {
+        for p in Permission::ALL {
+            let expected = p == Permission::ViewOwnAccount;
+            assert_eq!(allows(Role::Applicant, p), expected, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_accounts() {
+        for r in Role::ALL {
+            assert_eq!(
+                allows(r, Permission::ManageUsers),
+                r == Role::Admin,
+                "{r:?}"
+            );
+            assert_eq!(
+                allows(r, Permission::UnlockAccounts),
+                r == Role::Admin,
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unit_leaders_see_their_own_unit_only() {
+        assert_eq!(
+            scope(Role::UnitLeader, Permission::ListUsers),
+            Some(Scope::OwnUnit)
+        );
+        assert_eq!(
+            scope(Role::UnitLeader, Permission::ViewAudit),
+            Some(Scope::OwnUnit)
+        );
+        assert_eq!(scope(Role::Admin, Permission::ViewAudit), Some(Scope::All));
+        assert_eq!(scope(Role::Officer, Permission::ViewAudit), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! Pure rules of motcua. No I/O, no async, no HTTP, no SQL.
+//!
+//! Every rule that comes from a legal act names the act and article in its doc comment.
+#![forbid(unsafe_code)]
+
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod org;
+pub mod time;

@@ -1,0 +1,175 @@
+//! Writing and verifying the audit chain (rules in `motcua_domain::audit`).
+
+use crate::db::{Backend, Db};
+use crate::entity::{audit_entry, audit_head};
+use crate::error::{Result, StoreError};
+use chrono::Utc;
+use motcua_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, SYSTEM_ACTOR, entry_hash};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+/// Who is making a change, and in which request: written into every audit entry.
+#[derive(Clone, Debug)]
+pub struct AuditCtx {
+    pub agency_id: Option<Uuid>,
+    pub actor_id: Option<Uuid>,
+    /// A role name, or `system`.
+    pub actor_role: String,
+    pub actor_unit: Option<Uuid>,
+    pub request_id: String,
+}
+
+impl AuditCtx {
+    /// Changes made by motcua itself (demo loading, the command line).
+    pub fn system(request_id: impl Into<String>) -> Self {
+        Self {
+            agency_id: None,
+            actor_id: None,
+            actor_role: SYSTEM_ACTOR.to_owned(),
+            actor_unit: None,
+            request_id: request_id.into(),
+        }
+    }
+}
+
+/// What changed: the action, the object, and a summary of the fields before and after. The summary
+/// must not carry secrets; personal data only as far as needed to identify the object.
+#[derive(Clone, Debug)]
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+}
+
+/// Append one entry to the chain inside the caller's write transaction. On PostgreSQL the head row is
+/// locked (`FOR UPDATE`), so concurrent writers take turns; on SQLite the IMMEDIATE transaction
+/// already holds the database's single write lock.
+pub async fn append(
+    db: &Db,
+    txn: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    change: Change<'_>,
+) -> Result<i64> {
+    let mut head_q = audit_head::Entity::find_by_id(1);
+    if db.backend() == Backend::Postgres {
+        head_q = head_q.lock_exclusive();
+    }
+    let head = head_q.one(txn).await?.ok_or(StoreError::NotFound)?;
+    let summary = serde_json::json!({ "before": change.before, "after": change.after }).to_string();
+    let record = AuditRecord {
+        seq: head.seq + 1,
+        at_micros: Utc::now().timestamp_micros(),
+        agency_id: ctx.agency_id.map(|u| u.to_string()),
+        actor_id: ctx.actor_id.map(|u| u.to_string()),
+        actor_role: ctx.actor_role.clone(),
+        actor_unit: ctx.actor_unit.map(|u| u.to_string()),
+        action: change.action.to_owned(),
+        object_type: change.object_type.to_owned(),
+        object_id: change.object_id,
+        summary,
+        request_id: ctx.request_id.clone(),
+    };
+    let hash = entry_hash(&head.hash, &record);
+    audit_entry::ActiveModel {
+        seq: Set(record.seq),
+        at_us: Set(record.at_micros),
+        agency_id: Set(record.agency_id),
+        actor_id: Set(record.actor_id),
+        actor_role: Set(record.actor_role),
+        actor_unit: Set(record.actor_unit),
+        action: Set(record.action),
+        object_type: Set(record.object_type),
+        object_id: Set(record.object_id),
+        summary: Set(record.summary),
+        request_id: Set(record.request_id),
+        prev_hash: Set(head.hash.clone()),
+        hash: Set(hash.clone()),
+    }
+    .insert(txn)
+    .await?;
+    audit_head::ActiveModel {
+        id: Set(1),
+        seq: Set(record.seq),
+        hash: Set(hash),
+    }
+    .update(txn)
+    .await?;
+    Ok(record.seq)
+}
+
+/// Why verification did not pass.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error(transparent)]
+    Broken(#[from] ChainBreak),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for VerifyError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+fn record_of(m: &audit_entry::Model) -> AuditRecord {
+    AuditRecord {
+        seq: m.seq,
+        at_micros: m.at_us,
+        agency_id: m.agency_id.clone(),
+        actor_id: m.actor_id.clone(),
+        actor_role: m.actor_role.clone(),
+        actor_unit: m.actor_unit.clone(),
+        action: m.action.clone(),
+        object_type: m.object_type.clone(),
+        object_id: m.object_id.clone(),
+        summary: m.summary.clone(),
+        request_id: m.request_id.clone(),
+    }
+}
+
+/// Walk the whole chain in sequence order, a page at a time, and compare its end with the head.
+/// Returns the number of entries verified.
+pub async fn verify(conn: &impl ConnectionTrait) -> Result<i64, VerifyError> {
+    const PAGE: u64 = 2_000;
+    let mut verifier = ChainVerifier::default();
+    let mut after = i64::MIN;
+    loop {
+        let page = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Seq.gt(after))
+            .order_by_asc(audit_entry::Column::Seq)
+            .limit(PAGE)
+            .all(conn)
+            .await?;
+        for m in &page {
+            verifier.push(&record_of(m), &m.prev_hash, &m.hash)?;
+        }
+        match page.last() {
+            Some(last) if page.len() as u64 == PAGE => after = last.seq,
+            _ => break,
+        }
+    }
+    let head = audit_head::Entity::find_by_id(1).one(conn).await?;
+    Ok(verifier.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str())))?)
+}
+
+/// The newest entries first, optionally only those made by actors of the given units.
+pub async fn recent(
+    conn: &impl ConnectionTrait,
+    units: Option<&[Uuid]>,
+    limit: u64,
+) -> Result<Vec<audit_entry::Model>> {
+    let mut q = audit_entry::Entity::find()
+        .order_by_desc(audit_entry::Column::Seq)
+        .limit(limit);
+    if let Some(units) = units {
+        let ids: Vec<String> = units.iter().map(Uuid::to_string).collect();
+        q = q.filter(audit_entry::Column::ActorUnit.is_in(ids));
+    }
+    Ok(q.all(conn).await?)
+}

@@ -1,0 +1,150 @@
+//! Connecting to the database named by a URL: `sqlite://…` (embedded) or `postgres://…`.
+
+use crate::error::{Result, StoreError};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::Db(DbErr::Custom(
+                "database URL must start with sqlite:// or postgres://".into(),
+            )))
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    /// Connections in the pool. SQLite has one writer whatever this is; readers run in parallel.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the answer is 503.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(3),
+        }
+    }
+}
+
+/// A handle on the database, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connect to `url`. For SQLite the file and its folder are created on first use, the journal is
+    /// WAL and every commit is synced (`synchronous=FULL`), so an acknowledged write is on disk.
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Self> {
+        let backend = Backend::from_url(url)?;
+        if backend == Backend::Sqlite {
+            ensure_sqlite_folder(url)?;
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.max_connections(options.max_connections)
+            .min_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_timeout(options.acquire_timeout)
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+        let conn = Database::connect(opts).await?;
+        Ok(Self { conn, backend })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begin a write transaction. On SQLite it is `BEGIN IMMEDIATE`, taking the write lock at once:
+    /// a deferred transaction that upgrades later ignores the busy timeout and fails with
+    /// SQLITE_BUSY under concurrency (see docs/ARCHITECTURE.md, storage).
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.conn.begin_with_options(options).await?)
+    }
+
+    /// A round trip to the database (for `/readyz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// (connections open, connections idle) in the pool.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        match self.backend {
+            Backend::Sqlite => {
+                let p = self.conn.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            Backend::Postgres => {
+                let p = self.conn.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+        }
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}
+
+fn ensure_sqlite_folder(url: &str) -> Result<()> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.starts_with(":memory:") {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            StoreError::Db(DbErr::Custom(format!(
+                "cannot create {}: {e}",
+                parent.display()
+            )))
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! SeaORM entities: one module per table, named as in docs/ARCHITECTURE.md.
+
+pub mod agency;
+pub mod api_token;
+pub mod app_user;
+pub mod audit_entry;
+pub mod audit_head;
+pub mod unit;
+pub mod user_session;

@@ -1,0 +1,76 @@
+//! The storage error. `web` maps it to HTTP: `NotFound` 404, `Conflict` 409, `Unavailable` 503,
+//! `Full` 507, `Db` 500 (cause logged, never shown).
+
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write; the text names the constraint, not the data.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database cannot be reached (connection refused, pool timed out, server restarting).
+    #[error("database unavailable")]
+    Unavailable(#[source] DbErr),
+    /// The disk holding the database is full.
+    #[error("database storage full")]
+    Full(#[source] DbErr),
+    #[error("database error")]
+    Db(#[source] DbErr),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        if let Some(SqlErr::UniqueConstraintViolation(what)) = err.sql_err() {
+            return Self::Conflict(what);
+        }
+        if let DbErr::RecordNotFound(_) = err {
+            return Self::NotFound;
+        }
+        if is_unavailable(&err) {
+            return Self::Unavailable(err);
+        }
+        if is_full(&err) {
+            return Self::Full(err);
+        }
+        Self::Db(err)
+    }
+}
+
+fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
+    match err {
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => Some(e.as_ref()),
+        _ => None,
+    }
+}
+
+fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as E;
+    if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+        return true;
+    }
+    match sqlx_error(err) {
+        Some(E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed | E::Tls(_)) => true,
+        // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (57P01..57P03).
+        Some(E::Database(db)) => {
+            db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08"))
+                // SQLite: SQLITE_BUSY (5) after the busy timeout, SQLITE_IOERR (10), SQLITE_CANTOPEN (14).
+                || matches!(db.code().as_deref(), Some("5" | "10" | "14"))
+        }
+        _ => false,
+    }
+}
+
+fn is_full(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as E;
+    match sqlx_error(err) {
+        // SQLite: SQLITE_FULL (13); PostgreSQL: disk_full (53100).
+        Some(E::Database(db)) => matches!(db.code().as_deref(), Some("13" | "53100")),
+        _ => false,
+    }
+}

@@ -1,0 +1,32 @@
+//! Migrations, written once in Rust and run on SQLite and PostgreSQL.
+//!
+//! Rules (see migrations in docs/ARCHITECTURE.md): never edit a migration once released; each one is
+//! backward-compatible with the code running before it (expand, then contract); each runs inside a
+//! transaction on both backends, so a crash leaves it applied or not at all.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_foundation::Migration)]
+    }
+}
+
+/// Apply every pending migration; returns how many were applied.
+pub async fn apply_pending(db: &crate::Db) -> crate::error::Result<usize> {
+    let pending = Migrator::get_pending_migrations(db.conn()).await?.len();
+    Migrator::up(db.conn(), None).await?;
+    Ok(pending)
+}
+
+/// (applied, pending) migrations.
+pub async fn status(db: &crate::Db) -> crate::error::Result<(usize, usize)> {
+    let applied = Migrator::get_applied_migrations(db.conn()).await?.len();
+    let pending = Migrator::get_pending_migrations(db.conn()).await?.len();
+    Ok((applied, pending))
+}

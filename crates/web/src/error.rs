@@ -1,0 +1,269 @@
+//! The errors of the HTTP layer.
+//!
+//! Use [`ApiError`] in `/api/v1` handlers and [`PageError`] in HTML handlers. Both turn a storage
+//! error into the right status (404, 409, 503, 507, 500). A 5xx logs its cause once, here, with the
+//! operation id; the client sees only the id and a generic message, never the cause.
+//! The API envelope is `{"error":{"code","message","details","operation_id"}}`.
+
+use crate::ops::operation_id;
+use crate::pages::render_error_page;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motcua_store::StoreError;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// A problem with one field of the input.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not well-formed JSON (or not JSON at all).
+    #[error("bad request")]
+    BadRequest(String),
+    /// The body is well-formed but fields are missing, of the wrong type, unknown or invalid.
+    #[error("validation failed")]
+    Invalid(Vec<FieldError>),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("unauthenticated")]
+    Unauthorized,
+    #[error("wrong credentials")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict")]
+    Conflict(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("rate limited")]
+    RateLimited(Duration),
+    #[error("locked")]
+    Locked,
+    #[error("storage")]
+    Store(#[from] StoreError),
+    #[error("internal")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    fn parts(&self) -> (StatusCode, &'static str, String, Value) {
+        match self {
+            Self::BadRequest(why) => (
+                StatusCode::BAD_REQUEST,
+                "malformed_request",
+                "Yêu cầu không đúng định dạng JSON.".into(),
+                json!({ "reason": why }),
+            ),
+            Self::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "Dữ liệu không hợp lệ.".into(),
+                json!({ "fields": fields }),
+            ),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Nội dung phải có Content-Type: application/json.".into(),
+                Value::Null,
+            ),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Cần đăng nhập (Authorization: Bearer …).".into(),
+                Value::Null,
+            ),
+            Self::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "Thư điện tử hoặc mật khẩu không đúng.".into(),
+                Value::Null,
+            ),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Tài khoản không có quyền thực hiện thao tác này.".into(),
+                Value::Null,
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không tìm thấy.".into(),
+                Value::Null,
+            ),
+            Self::Conflict(what) => {
+                (StatusCode::CONFLICT, "conflict", what.clone(), Value::Null)
+            }
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Nội dung gửi lên vượt quá giới hạn cho phép.".into(),
+                Value::Null,
+            ),
+            Self::RateLimited(after) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Quá nhiều yêu cầu; vui lòng thử lại sau.".into(),
+                json!({ "retry_after_secs": after.as_secs().max(1) }),
+            ),
+            Self::Locked => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Quá nhiều lần đăng nhập không thành công; vui lòng thử lại sau hoặc liên hệ quản trị.".into(),
+                Value::Null,
+            ),
+            Self::Store(e) => store_parts(e),
+            Self::Internal(_) => internal_parts(),
+        }
+    }
+}
+
+fn internal_parts() -> (StatusCode, &'static str, String, Value) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "Hệ thống gặp lỗi; vui lòng thử lại hoặc báo quản trị kèm mã thao tác.".into(),
+        Value::Null,
+    )
+}
+
+fn store_parts(e: &StoreError) -> (StatusCode, &'static str, String, Value) {
+    match e {
+        StoreError::NotFound => (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Không tìm thấy.".into(),
+            Value::Null,
+        ),
+        StoreError::Conflict(_) => (
+            StatusCode::CONFLICT,
+            "conflict",
+            "Dữ liệu trùng với bản ghi đã có.".into(),
+            Value::Null,
+        ),
+        StoreError::Unavailable(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau.".into(),
+            Value::Null,
+        ),
+        StoreError::Full(_) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            "storage_full",
+            "Hết dung lượng lưu trữ; dữ liệu chưa được ghi.".into(),
+            Value::Null,
+        ),
+        StoreError::Db(_) => internal_parts(),
+    }
+}
+
+/// Log the cause of a server-side error once, with the operation id, never its data.
+fn log_cause(status: StatusCode, err: &dyn std::error::Error) {
+    if status.is_server_error() {
+        let mut chain = err.to_string();
+        let mut source = err.source();
+        while let Some(s) = source {
+            chain.push_str(": ");
+            chain.push_str(&s.to_string());
+            source = s.source();
+        }
+        tracing::error!(operation_id = %operation_id(), status = status.as_u16(), cause = %chain, "request failed");
+    }
+}
+
+/// The JSON error envelope.
+pub fn envelope(status: StatusCode, code: &str, message: &str, details: Value) -> Response {
+    let body = json!({ "error": {
+        "code": code, "message": message, "details": details, "operation_id": operation_id(),
+    }});
+    (status, axum::Json(body)).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, details) = self.parts();
+        log_cause(status, &self);
+        let mut resp = envelope(status, code, &message, details);
+        match self {
+            Self::Unauthorized | Self::BadCredentials => {
+                resp.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"motcua\""),
+                );
+            }
+            Self::RateLimited(after) => {
+                if let Ok(v) = HeaderValue::from_str(&after.as_secs().max(1).to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+            }
+            _ => {}
+        }
+        resp
+    }
+}
+
+/// Errors of HTML handlers: a Vietnamese page with the operation id.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("csrf")]
+    Csrf,
+    #[error("storage")]
+    Store(#[from] StoreError),
+    #[error("internal")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, title, text) = match &self {
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Không có quyền truy cập",
+                "Tài khoản của bạn không có quyền xem trang này.".to_owned(),
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Không tìm thấy trang",
+                "Địa chỉ bạn mở không tồn tại hoặc đã được chuyển đi.".to_owned(),
+            ),
+            Self::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Phiên biểu mẫu không hợp lệ",
+                "Biểu mẫu đã hết hạn hoặc không được gửi từ trang của hệ thống. Vui lòng tải lại trang và gửi lại.".to_owned(),
+            ),
+            Self::Store(e) => {
+                let (s, _, m, _) = store_parts(e);
+                (s, "Không thực hiện được", m)
+            }
+            Self::Internal(_) => {
+                let (s, _, m, _) = internal_parts();
+                (s, "Hệ thống gặp lỗi", m)
+            }
+        };
+        log_cause(status, &self);
+        render_error_page(status, title, &text)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+pub type PageResult<T> = Result<T, PageError>;

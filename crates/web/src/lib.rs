@@ -1,0 +1,20 @@
+//! The HTTP layer of motcua: HTML pages (askama) and `/api/v1` (utoipa), sign-in, sessions, CSRF,
+//! limits and operator endpoints. Holds no SQL: storage goes through `motcua_store`.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod health;
+pub mod json;
+pub mod limiter;
+pub mod ops;
+pub mod pages;
+pub mod signin;
+pub mod startup;
+pub mod state;
+pub mod users;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,198 @@
+//! HTML pages: one askama template per page, the shared layout, the error page and the assets.
+//! Every form works as a plain POST without JavaScript.
+
+pub mod account;
+pub mod admin;
+pub mod home;
+pub mod login;
+
+use crate::auth::{Caller, CsrfToken, Viewer};
+use crate::ops::operation_id;
+use crate::state::AppState;
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use motcua_domain::access::{self, Permission};
+
+const SITE_NAME: &str = "Hệ thống một cửa điện tử";
+const FALLBACK_AGENCY: &str = "Cơ quan chưa được khai báo";
+
+/// The signed-in user as the layout shows them.
+#[derive(Debug, Clone)]
+pub struct ViewerInfo {
+    pub name: String,
+    pub role_label: String,
+    pub unit_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub current: bool,
+}
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub site_name: &'static str,
+    pub agency_name: String,
+    pub viewer: Option<ViewerInfo>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub version: &'static str,
+}
+
+/// The navigation, filtered by the permissions of the viewer (`domain::access`).
+fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
+    let items: [(&str, &str, &str, Option<Permission>); 5] = [
+        ("/", "Trang chủ", "Giới thiệu hệ thống", None),
+        (
+            "/admin/units",
+            "Cơ cấu tổ chức",
+            "Các đơn vị của cơ quan",
+            Some(Permission::ViewOrganisation),
+        ),
+        (
+            "/admin/users",
+            "Tài khoản",
+            "Tài khoản người dùng và khóa đăng nhập",
+            Some(Permission::ListUsers),
+        ),
+        (
+            "/admin/audit",
+            "Nhật ký thay đổi",
+            "Ai đã thay đổi gì, khi nào",
+            Some(Permission::ViewAudit),
+        ),
+        (
+            "/account",
+            "Tài khoản của tôi",
+            "Thông tin tài khoản đang đăng nhập",
+            Some(Permission::ViewOwnAccount),
+        ),
+    ];
+    items
+        .into_iter()
+        .filter(|(_, _, _, perm)| match perm {
+            None => true,
+            Some(p) => viewer.is_some_and(|v| access::allows(v.role, *p)),
+        })
+        .map(|(href, label, hint, _)| NavItem {
+            href,
+            label,
+            hint,
+            current: href == current,
+        })
+        .collect()
+}
+
+impl Layout {
+    pub async fn build(state: &AppState, viewer: &Viewer, csrf: &CsrfToken, current: &str) -> Self {
+        let agencies = motcua_store::org::agencies(state.db.conn())
+            .await
+            .unwrap_or_default();
+        let agency_name = agencies
+            .first()
+            .map_or_else(|| FALLBACK_AGENCY.to_owned(), |a| a.name.clone());
+        let viewer_info = match &viewer.0 {
+            Some(c) => {
+                let unit_name =
+                    motcua_store::org::find_unit(state.db.conn(), &c.user.unit_id.to_string())
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|u| u.name)
+                        .unwrap_or_default();
+                Some(ViewerInfo {
+                    name: c.user.full_name.clone(),
+                    role_label: c.role.label_vi().to_owned(),
+                    unit_name,
+                })
+            }
+            None => None,
+        };
+        Self {
+            site_name: SITE_NAME,
+            agency_name,
+            viewer: viewer_info,
+            nav: nav_for(viewer.0.as_ref(), current),
+            csrf: csrf.0.clone(),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    /// For pages rendered without request context (errors from outside our handlers).
+    fn bare() -> Self {
+        Self {
+            site_name: SITE_NAME,
+            agency_name: FALLBACK_AGENCY.to_owned(),
+            viewer: None,
+            nav: nav_for(None, ""),
+            csrf: String::new(),
+            version: env!("CARGO_PKG_VERSION"),
+        }
+    }
+}
+
+/// Render a template with a status; a template failure is a logged 500.
+pub fn html<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => {
+            tracing::error!(operation_id = %operation_id(), cause = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><html lang=\"vi\"><title>Lỗi</title><p>Hệ thống gặp lỗi.</p></html>"))
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    l: Layout,
+    title: &'a str,
+    text: &'a str,
+    status: u16,
+    operation_id: String,
+}
+
+/// The Vietnamese error page, with the operation id to quote to the help desk.
+pub fn render_error_page(status: StatusCode, title: &str, text: &str) -> Response {
+    let page = ErrorPage {
+        l: Layout::bare(),
+        title,
+        text,
+        status: status.as_u16(),
+        operation_id: operation_id(),
+    };
+    html(status, &page)
+}
+
+/// The 404 of unknown addresses: the envelope under `/api/`, the Vietnamese page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError::NotFound.into_response()
+    } else {
+        crate::error::PageError::NotFound.into_response()
+    }
+}
+
+const APP_CSS: &str = include_str!("../../assets/app.css");
+
+pub async fn app_css() -> Response {
+    let mut r = APP_CSS.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    r
+}
+
+pub use motcua_domain::time::format_vn as vn_time;

@@ -1,0 +1,158 @@
+//! Building the application: the one function used by `motcua serve` and by the tests.
+
+use crate::config::Config;
+use crate::ops::{self, Hsts};
+use crate::state::AppState;
+use crate::{api, auth, health, pages};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use motcua_store::Db;
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The process-wide Prometheus recorder (installed once, shared by every app in the process).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ])
+                .map(PrometheusBuilder::build_recorder)
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+            let handle = recorder.handle();
+            // Fails only when another recorder is installed; the handle still renders ours.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The whole router with its layers.
+pub fn router(state: AppState) -> Router {
+    let config = &state.config;
+    let (api_routes, openapi) = api::router();
+    let openapi_json = openapi.to_json().unwrap_or_else(|_| "{}".to_owned());
+
+    let pages = Router::new()
+        .route("/", get(pages::home::get))
+        .route("/login", get(pages::login::get).post(pages::login::post))
+        .route("/logout", post(pages::login::logout))
+        .route("/account", get(pages::account::get))
+        .route("/admin/units", get(pages::admin::units))
+        .route(
+            "/admin/users",
+            get(pages::admin::users).post(pages::admin::create_user),
+        )
+        .route("/admin/users/{id}/unlock", post(pages::admin::unlock_user))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_cookie,
+        ));
+
+    let operator = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route(
+            "/openapi.json",
+            get(move || {
+                let body = openapi_json.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        body,
+                    )
+                }
+            }),
+        )
+        .route("/assets/app.css", get(pages::app_css));
+
+    let hsts = Hsts(config.behind_tls());
+    Router::new()
+        .merge(pages)
+        .merge(api_routes)
+        .merge(operator)
+        .fallback(pages::not_found)
+        .layer(CompressionLayer::new())
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(config.request_timeout_secs.max(1)),
+        ))
+        .layer(CatchPanicLayer::custom(ops::panic_response))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            ops::around_request(hsts, req, next)
+        }))
+        .with_state(state)
+}
+
+/// A bound listener and the app to serve on it. Tests bind port 0 and read [`Application::addr`].
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn bind(config: Config, db: Db) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(&config.listen).await?;
+        let state = AppState::new(db, config, metrics_handle());
+        Ok(Self {
+            router: router(state.clone()),
+            listener,
+            state,
+        })
+    }
+
+    pub fn addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serve until `shutdown` resolves, then finish the requests in flight.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        housekeeping.abort();
+        result
+    }
+}
+
+/// Periodic chores: forget idle rate-limit buckets; delete expired sessions.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    let mut minutes = 0u64;
+    loop {
+        tick.tick().await;
+        state.login_by_client.prune();
+        state.login_by_account.prune();
+        if minutes % 60 == 0 {
+            let run_id = format!("housekeeping-{}", uuid::Uuid::now_v7().simple());
+            if let Err(e) = motcua_store::session::purge_expired_sessions(&state.db, &run_id).await
+            {
+                tracing::warn!(cause = %e, "could not purge expired sessions");
+            }
+        }
+        minutes += 1;
+    }
+}
