@@ -1,1 +1,374 @@
+//! Test support: a fresh database per test on SQLite (always) and PostgreSQL (when
+//! `MOTCUA_TEST_POSTGRES_URL` is set), the real application on port 0, typed helpers.
+//!
+//! Crates whose tests use [`backend_test!`] have a `build.rs` that sets `cfg(motcua_pg)` when the
+//! variable is set at build time; without it the PostgreSQL variants are reported as ignored, never
+//! as passed.
 #![forbid(unsafe_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use motcua_domain::account::{Email, NewPassword, PersonName, Role};
+use motcua_domain::org::{OrganId, UnitCode, UnitKind};
+use motcua_store::org::{NewUnit, ensure_agency, ensure_unit};
+use motcua_store::sea_orm::{ConnectionTrait, Database};
+use motcua_store::{AuditCtx, Db, DbOptions};
+use motcua_web::{Application, Config};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const POSTGRES_VAR: &str = "MOTCUA_TEST_POSTGRES_URL";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates `mod NAME { fn sqlite(); fn postgres() }` running the async story `BODY(Backend)`.
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$body($crate::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[cfg_attr(
+                not(motcua_pg),
+                ignore = "MOTCUA_TEST_POSTGRES_URL was not set at build time"
+            )]
+            async fn postgres() {
+                super::$body($crate::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// A database that exists for one test: a file in a fresh folder, or a fresh PostgreSQL database
+/// dropped when the test ends.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    dir: Option<PathBuf>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        let id = uuid::Uuid::now_v7().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("motcua-test-{id}"));
+                std::fs::create_dir_all(&dir).unwrap();
+                let url = format!("sqlite://{}", dir.join("motcua.db").display());
+                Self {
+                    url,
+                    backend,
+                    dir: Some(dir),
+                    pg: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = std::env::var(POSTGRES_VAR).unwrap_or_else(|_| {
+                    panic!("{POSTGRES_VAR} must be set to run the PostgreSQL variant of this test")
+                });
+                let name = format!("motcua_test_{id}");
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("connect to the PostgreSQL admin database");
+                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                conn.close().await.unwrap();
+                let url = replace_db_name(&admin, &name);
+                Self {
+                    url,
+                    backend,
+                    dir: None,
+                    pg: Some((admin, name)),
+                }
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> Db {
+        Db::connect(
+            &self.url,
+            &DbOptions {
+                max_connections: 8,
+                ..DbOptions::default()
+            },
+        )
+        .await
+        .unwrap()
+    }
+}
+
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{}", &base[..path_start], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs outside async: use a thread with its own runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    if let Ok(conn) = Database::connect(&admin).await {
+                        let _ = conn
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = conn.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The fixture organisation of every test app: (code, name, kind, parent code).
+pub const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
+    ("VP", "Văn phòng Bộ", UnitKind::Office, None),
+    (
+        "MOTCUA",
+        "Bộ phận Một cửa",
+        UnitKind::OneStopDesk,
+        Some("VP"),
+    ),
+    ("CVT", "Cục Viễn thông", UnitKind::Directorate, None),
+    (
+        "CVT-QLTT",
+        "Phòng Quản lý thị trường",
+        UnitKind::Department,
+        Some("CVT"),
+    ),
+    ("TTTT", "Trung tâm Thông tin", UnitKind::Centre, None),
+];
+
+pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm-1";
+
+/// A running application with its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub test_db: TestDb,
+    pub config: Config,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Start with the default configuration changed by `tweak` (database and port are the test's).
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
+        let test_db = TestDb::new(backend).await;
+        let mut config = Config {
+            database_url: test_db.url.clone(),
+            listen: "127.0.0.1:0".into(),
+            ..Config::default()
+        };
+        tweak(&mut config);
+        let db = test_db.connect().await;
+        motcua_store::migration::apply_pending(&db).await.unwrap();
+        load_fixture_org(&db).await;
+        let app = Application::bind(config.clone(), db.clone()).await.unwrap();
+        let addr = app.addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            app.run_until(async move {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self {
+            addr,
+            db,
+            test_db,
+            config,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A client that keeps cookies and does not follow redirects (tests look at them).
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Create an account directly in storage; returns its id.
+    pub async fn user(&self, email: &str, role: Role, unit_code: &str) -> uuid::Uuid {
+        let unit = motcua_store::org::find_unit(self.db.conn(), unit_code)
+            .await
+            .unwrap()
+            .expect("fixture unit");
+        let new = motcua_store::account::NewUser {
+            unit,
+            email: Email::parse(email).unwrap(),
+            name: PersonName::parse("Nguyễn Văn Thử").unwrap(),
+            role,
+            password: NewPassword::parse(PASSWORD).unwrap(),
+        };
+        motcua_store::account::create_user(&self.db, &AuditCtx::system("test"), new)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Sign in through the API and return the bearer token.
+    pub async fn token(&self, email: &str) -> String {
+        let resp = self
+            .client()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "sign-in of {email}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Sign in through the login page with a cookie-keeping client.
+    pub async fn signed_in_browser(&self, email: &str) -> reqwest::Client {
+        let b = self.browser();
+        let csrf = csrf_of(&b, &self.url("/login")).await;
+        let resp = b
+            .post(self.url("/login"))
+            .form(&[
+                ("email", email),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 303, "page sign-in of {email}");
+        b
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(s) = self.server.take() {
+            let _ = s.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(s) = self.server.take() {
+            s.abort();
+        }
+    }
+}
+
+/// The CSRF token in the hidden field of the form at `url` (fetching it also sets the cookie).
+pub async fn csrf_of(client: &reqwest::Client, url: &str) -> String {
+    let html = client.get(url).send().await.unwrap().text().await.unwrap();
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("a form with a CSRF token");
+    html[start..start + 64].to_owned()
+}
+
+pub async fn load_fixture_org(db: &Db) {
+    let ctx = AuditCtx::system("fixture");
+    let agency = ensure_agency(
+        db,
+        &ctx,
+        &OrganId::parse("000.00.00.G22").unwrap(),
+        "Bộ Thông tin và Truyền thông",
+        "BTTTT",
+    )
+    .await
+    .unwrap();
+    let mut ids = std::collections::HashMap::new();
+    for (code, name, kind, parent) in UNITS {
+        let parent_id = parent.and_then(|p| ids.get(p).copied());
+        let unit = ensure_unit(
+            db,
+            &ctx,
+            agency.id,
+            NewUnit {
+                code: UnitCode::parse(code).unwrap(),
+                name: (*name).to_owned(),
+                kind: *kind,
+                parent_id,
+            },
+        )
+        .await
+        .unwrap();
+        ids.insert(*code, unit.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_name_is_replaced_in_postgres_urls() {
+        assert_eq!(
+            replace_db_name("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_db_name("postgres://u:p@h/db?sslmode=disable", "x"),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            replace_db_name("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
+    }
+}

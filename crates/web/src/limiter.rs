@@ -31,8 +31,25 @@ impl RateLimiter {
         }
     }
 
-    /// Take one token for `key`; when none is left, say how long to wait.
+    /// Whether `key` has an attempt left; when not, how long until it has. Takes nothing: only
+    /// failures are charged ([`RateLimiter::charge`]), so an office of officers signing in behind one
+    /// address at 8:00 is never held up by its own successes.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
+        self.with_bucket(key, |b, per_second| {
+            if b.tokens >= 1.0 {
+                Ok(())
+            } else {
+                Err(Duration::from_secs_f64((1.0 - b.tokens) / per_second))
+            }
+        })
+    }
+
+    /// Charge one attempt to `key` (a failed sign-in).
+    pub fn charge(&self, key: &str) {
+        self.with_bucket(key, |b, _| b.tokens = (b.tokens - 1.0).max(0.0));
+    }
+
+    fn with_bucket<T>(&self, key: &str, f: impl FnOnce(&mut Bucket, f64) -> T) -> T {
         let now = Instant::now();
         let mut map = self
             .buckets
@@ -49,12 +66,7 @@ impl RateLimiter {
         b.tokens = (b.tokens + now.duration_since(b.updated).as_secs_f64() * self.per_second)
             .min(self.capacity);
         b.updated = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - b.tokens) / self.per_second))
-        }
+        f(b, self.per_second)
     }
 
     /// Forget buckets that are full again (called periodically).
@@ -74,10 +86,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_burst_beyond_the_limit_is_refused_per_key() {
+    fn checking_alone_never_uses_up_the_budget() {
+        let l = RateLimiter::per_minute(2);
+        for _ in 0..10 {
+            assert!(l.check("a").is_ok());
+        }
+    }
+
+    #[test]
+    fn a_burst_of_failures_beyond_the_limit_is_refused_per_key() {
         let l = RateLimiter::per_minute(3);
         for _ in 0..3 {
             assert!(l.check("a").is_ok());
+            l.charge("a");
         }
         let wait = l.check("a");
         assert!(

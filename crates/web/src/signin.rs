@@ -1,4 +1,4 @@
-//! Checking a sign-in, shared by the login page and `POST /api/v1/auth/login`: the rate limits
+//! Checking a sign-in, shared by the login page and `POST /api/v1/auth/login`: the limits on failed attempts
 //! per client and per account, then the password and the durable lock-out of the account.
 
 use crate::state::AppState;
@@ -34,6 +34,8 @@ pub async fn check(
     }
     let Ok(email) = Email::parse(email_raw) else {
         password::verify(password_given.to_owned(), password::dummy_hash().await).await;
+        state.login_by_client.charge(client);
+        state.login_by_account.charge(&key);
         return Ok(Outcome::Rejected);
     };
     let policy = LockoutPolicy {
@@ -46,7 +48,11 @@ pub async fn check(
                 tracing::info!(user.id = %user.id, "signed in");
                 Outcome::Accepted(user)
             }
-            SignIn::Rejected => Outcome::Rejected,
+            SignIn::Rejected => {
+                state.login_by_client.charge(client);
+                state.login_by_account.charge(&key);
+                Outcome::Rejected
+            }
             SignIn::Locked(until) => {
                 tracing::warn!("sign-in refused: account locked");
                 let left = (until - Utc::now())

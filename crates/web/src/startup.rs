@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::admin::users).post(pages::admin::create_user),
         )
         .route("/admin/users/{id}/unlock", post(pages::admin::unlock_user))
+        .route("/admin/audit", get(pages::admin::audit))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_cookie,

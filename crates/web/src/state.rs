@@ -13,9 +13,9 @@ pub struct Inner {
     pub db: Db,
     pub config: Config,
     pub metrics: PrometheusHandle,
-    /// Sign-in attempts per client address.
+    /// Failed sign-in attempts per client address.
     pub login_by_client: RateLimiter,
-    /// Sign-in attempts per e-mail typed (known or not, so the answer does not reveal accounts).
+    /// Failed sign-in attempts per e-mail typed (known or not, so the answer does not reveal accounts).
     pub login_by_account: RateLimiter,
 }
 
