@@ -250,7 +250,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
                     .collect();
                 println!("{}", serde_json::Value::Array(rows));
             } else {
-                println!("{:<10} {:<60} {}", "CODE", "NAME", "ID");
+                println!("{:<10} {:<60} ID", "CODE", "NAME");
                 for u in &units {
                     println!("{:<10} {:<60} {}", u.code, u.name, u.id);
                 }

@@ -92,7 +92,11 @@ impl Config {
             Some(p) => fig = fig.merge(Toml::file_exact(p)),
             None => fig = fig.merge(Toml::file("motcua.toml")),
         }
-        fig = fig.merge(Env::prefixed("MOTCUA_").filter(|k| ENV_KEYS.contains(&k.as_str())));
+        fig = fig.merge(Env::prefixed("MOTCUA_").filter(|k| {
+            ENV_KEYS
+                .iter()
+                .any(|known| k.as_str().eq_ignore_ascii_case(known))
+        }));
         fig.extract().map_err(Box::new)
     }
 
@@ -176,6 +180,10 @@ mod tests {
     }
 
     #[test]
+    #[allow(
+        clippy::result_large_err,
+        reason = "figment::Jail fixes the closure type"
+    )]
     fn environment_overrides_file_and_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

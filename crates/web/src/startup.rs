@@ -147,7 +147,7 @@ async fn housekeeping(state: AppState) {
         tick.tick().await;
         state.login_by_client.prune();
         state.login_by_account.prune();
-        if minutes % 60 == 0 {
+        if minutes.is_multiple_of(60) {
             let run_id = format!("housekeeping-{}", uuid::Uuid::now_v7().simple());
             if let Err(e) = motcua_store::session::purge_expired_sessions(&state.db, &run_id).await
             {
