@@ -149,6 +149,10 @@ async fn unknown_routes_are_404_envelopes_in_the_api_and_vietnamese_pages_elsewh
     let html = resp.text().await.unwrap();
     assert!(html.contains("lang=\"vi\""));
     assert!(html.contains("Không tìm thấy trang"));
+    assert!(
+        html.contains("Bộ Thông tin và Truyền thông"),
+        "the error page names the agency"
+    );
     assert!(html.contains(&op), "the page shows the operation id");
 
     let e = envelope(

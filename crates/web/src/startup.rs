@@ -110,6 +110,7 @@ impl Application {
     pub async fn bind(config: Config, db: Db) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&config.listen).await?;
         let state = AppState::new(db, config, metrics_handle());
+        pages::load_agency_name(&state).await;
         Ok(Self {
             router: router(state.clone()),
             listener,

@@ -44,6 +44,38 @@ pub struct Layout {
     pub version: &'static str,
 }
 
+/// The agency name last read from the database, for pages rendered without database access.
+static AGENCY_NAME: std::sync::RwLock<String> = std::sync::RwLock::new(String::new());
+
+fn remember_agency(name: &str) {
+    let mut guard = AGENCY_NAME
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *guard != name {
+        name.clone_into(&mut guard);
+    }
+}
+
+fn last_agency() -> String {
+    let guard = AGENCY_NAME
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if guard.is_empty() {
+        FALLBACK_AGENCY.to_owned()
+    } else {
+        guard.clone()
+    }
+}
+
+/// Read the agency name once at start, so even the first error page names it.
+pub async fn load_agency_name(state: &AppState) {
+    if let Ok(agencies) = motcua_store::org::agencies(state.db.conn()).await
+        && let Some(a) = agencies.first()
+    {
+        remember_agency(&a.name);
+    }
+}
+
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
     let items: [(&str, &str, &str, Option<Permission>); 5] = [
@@ -127,7 +159,7 @@ impl Layout {
     fn bare() -> Self {
         Self {
             site_name: SITE_NAME,
-            agency_name: FALLBACK_AGENCY.to_owned(),
+            agency_name: last_agency(),
             viewer: None,
             nav: nav_for(None, ""),
             csrf: String::new(),
