@@ -237,6 +237,29 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `GET path` with an optional bearer token.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client().get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// `POST path` with a JSON body and an optional bearer token.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut req = self.client().post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap()
+    }
+
     /// Create an account directly in storage; returns its id.
     pub async fn user(&self, email: &str, role: Role, unit_code: &str) -> uuid::Uuid {
         let unit = motcua_store::org::find_unit(self.db.conn(), unit_code)
@@ -308,6 +331,12 @@ impl Drop for TestApp {
             s.abort();
         }
     }
+}
+
+/// A valid `POST /api/v1/users` body for a new officer of CVT.
+pub fn new_officer(email: &str) -> serde_json::Value {
+    serde_json::json!({"email": email, "full_name": "Trần Thị Mới", "role": "officer", "unit": "CVT",
+                       "password": "mat-khau-dai-du"})
 }
 
 /// The CSRF token in the hidden field of the form at `url` (fetching it also sets the cookie).

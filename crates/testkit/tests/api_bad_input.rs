@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use motcua_domain::account::Role;
-use motcua_testkit::{Backend, TestApp, backend_test};
+use motcua_testkit::{Backend, TestApp, backend_test, new_officer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -4,8 +4,8 @@
 
 use motcua_domain::account::Role;
 use motcua_store::sea_orm::{ConnectionTrait, Database};
-use motcua_testkit::{Backend, PASSWORD, POSTGRES_VAR, TestApp, backend_test, csrf_of};
-use serde_json::{Value, json};
+use motcua_testkit::{Backend, PASSWORD, POSTGRES_VAR, TestApp, backend_test, csrf_of, new_officer};
+use serde_json::Value;
 
 async fn health_readiness_metrics_and_the_openapi_document_answer(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -150,13 +150,8 @@ async fn each_change_writes_its_audit_entry_with_actor_and_request_id(backend: B
     let admin = app.user("quantri@test.vn", Role::Admin, "TTTT").await;
     let token = app.token("quantri@test.vn").await;
     let r = app
-        .client()
-        .post(app.url("/api/v1/users"))
-        .bearer_auth(&token)
-        .json(&json!({"email": "moi@test.vn", "full_name": "Trần Thị Mới", "role": "officer", "unit": "CVT", "password": "mat-khau-dai-du"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json("/api/v1/users", Some(&token), &new_officer("moi@test.vn"))
+        .await;
     assert_eq!(r.status(), 201);
     let request_id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
     let created: Value = r.json().await.unwrap();
@@ -205,10 +200,10 @@ async fn concurrent_changes_keep_one_unbroken_chain(backend: Backend) {
         let url = app.url("/api/v1/users");
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
+            let body = new_officer(&format!("dongthoi{i}@test.vn"));
             c.post(url)
                 .bearer_auth(token)
-                .json(&json!({"email": format!("dongthoi{i}@test.vn"), "full_name": "Người Đồng Thời", "role": "officer",
-                              "unit": "CVT", "password": "mat-khau-dai-du"}))
+                .json(&body)
                 .send()
                 .await
                 .unwrap()

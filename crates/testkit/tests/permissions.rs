@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use motcua_domain::account::Role;
-use motcua_testkit::{Backend, TestApp, backend_test, csrf_of};
-use serde_json::{Value, json};
+use motcua_testkit::{Backend, TestApp, backend_test, csrf_of, new_officer};
+use serde_json::Value;
 
 const ROLES: [(Role, &str, &str); 7] = [
     (Role::Applicant, "congdan@test.vn", "MOTCUA"),
@@ -50,8 +50,7 @@ fn letter(role: Role) -> char {
 }
 
 fn new_user_body(n: usize) -> Value {
-    json!({"email": format!("moi{n}@test.vn"), "full_name": "Trần Thị Mới", "role": "officer", "unit": "CVT",
-           "password": "mat-khau-dai-du"})
+    new_officer(&format!("moi{n}@test.vn"))
 }
 
 async fn every_role_gets_exactly_the_api_routes_it_is_allowed(backend: Backend) {
