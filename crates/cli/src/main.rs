@@ -259,7 +259,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
         }
         Command::Audit(AuditCommand::Verify) => {
             let db = connect(&config).await?;
-            match motcua_store::audit::verify(db.conn()).await {
+            match motcua_store::audit::verify(&db).await {
                 Ok(n) => {
                     println!("audit chain intact: {n} entries verified");
                     Ok(())

@@ -135,7 +135,7 @@ async fn audited_db(backend: Backend) -> (TestDb, i64) {
     let db = TestDb::new(backend).await;
     assert!(motcua(&db, &["demo"], None).status.success());
     let conn = db.connect().await;
-    let n = motcua_store::audit::verify(conn.conn()).await.unwrap();
+    let n = motcua_store::audit::verify(&conn).await.unwrap();
     assert!(
         n > 20,
         "the demo writes an entry per agency, unit and account"

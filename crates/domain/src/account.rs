@@ -130,9 +130,16 @@ impl fmt::Debug for Email {
     }
 }
 
-/// A person's full name as shown in pages (Vietnamese with diacritics).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A person's full name as shown in pages (Vietnamese with diacritics). Personal data: its
+/// `Debug` form shows only the length.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonName(String);
+
+impl fmt::Debug for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PersonName(*** {} chars)", self.0.chars().count())
+    }
+}
 
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, AccountError> {

@@ -113,7 +113,8 @@ pub enum SignIn {
 }
 
 /// Check an e-mail and password. Failures are counted (and audited); reaching the policy's limit
-/// locks the account.
+/// locks the account. A locked account does the same work as any other attempt (a full password
+/// check), so neither the answer nor its timing tells a locked account from a wrong password.
 pub async fn sign_in(
     db: &Db,
     request_id: &str,
@@ -126,13 +127,8 @@ pub async fn sign_in(
         password::verify(given_password.to_owned(), password::dummy_hash().await).await;
         return Ok(SignIn::Rejected);
     };
-    let now = Utc::now();
-    if let Some(until) = user.locked_until
-        && until > now
-    {
-        return Ok(SignIn::Locked(until));
-    }
     let ok = password::verify(given_password.to_owned(), user.password_hash.clone()).await;
+    let now = Utc::now();
     let ctx = AuditCtx {
         agency_id: Some(user.agency_id),
         actor_id: Some(user.id),
@@ -141,10 +137,23 @@ pub async fn sign_in(
         request_id: request_id.to_owned(),
     };
     let txn = db.begin_write().await?;
-    // Re-read inside the write transaction: two failures at once must both count.
+    // Decide inside the write transaction, on the current row: a lock set by a concurrent failure
+    // must hold, and concurrent failures must all count.
     let Some(current) = app_user::Entity::find_by_id(user.id).one(&txn).await? else {
         txn.commit().await?;
         return Ok(SignIn::Rejected);
+    };
+    if let Some(until) = current.locked_until
+        && until > now
+    {
+        txn.commit().await?;
+        return Ok(SignIn::Locked(until));
+    }
+    // A lock that has run out starts a fresh count.
+    let failures_before = if current.locked_until.is_some() {
+        0
+    } else {
+        current.failed_logins
     };
     let mut active = current.clone().into_active_model();
     let (outcome, action) = if ok && current.active {
@@ -156,13 +165,14 @@ pub async fn sign_in(
             "auth.sign_in_checked",
         )
     } else {
-        let failures = current.failed_logins + 1;
+        let failures = failures_before + 1;
         active.failed_logins = Set(failures);
         if failures >= policy.max_failures {
             let until = now + policy.duration;
             active.locked_until = Set(Some(until));
             (SignIn::Locked(until), "auth.lockout")
         } else {
+            active.locked_until = Set(None);
             (SignIn::Rejected, "auth.sign_in_failed")
         }
     };

@@ -6,8 +6,8 @@ use crate::error::{Result, StoreError};
 use chrono::Utc;
 use motcua_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, SYSTEM_ACTOR, entry_hash};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    AccessMode, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -59,7 +59,11 @@ pub async fn append(
     if db.backend() == Backend::Postgres {
         head_q = head_q.lock_exclusive();
     }
-    let head = head_q.one(txn).await?.ok_or(StoreError::NotFound)?;
+    let head = head_q.one(txn).await?.ok_or_else(|| {
+        StoreError::Db(sea_orm::DbErr::Custom(
+            "the audit chain head row is missing".into(),
+        ))
+    })?;
     let summary = serde_json::json!({ "before": change.before, "after": change.after }).to_string();
     let record = AuditRecord {
         seq: head.seq + 1,
@@ -134,17 +138,32 @@ fn record_of(m: &audit_entry::Model) -> AuditRecord {
 }
 
 /// Walk the whole chain in sequence order, a page at a time, and compare its end with the head.
-/// Returns the number of entries verified.
-pub async fn verify(conn: &impl ConnectionTrait) -> Result<i64, VerifyError> {
+/// Everything is read in one read-only transaction (a snapshot), head first, so entries committed
+/// by a running server meanwhile are not mistaken for tampering. Returns the number of entries.
+pub async fn verify(db: &Db) -> Result<i64, VerifyError> {
     const PAGE: u64 = 2_000;
+    let txn = match db.backend() {
+        Backend::Postgres => {
+            db.conn()
+                .begin_with_config(
+                    Some(IsolationLevel::RepeatableRead),
+                    Some(AccessMode::ReadOnly),
+                )
+                .await?
+        }
+        Backend::Sqlite => db.conn().begin().await?,
+    };
+    let head = audit_head::Entity::find_by_id(1).one(&txn).await?;
+    let head_seq = head.as_ref().map_or(0, |h| h.seq);
     let mut verifier = ChainVerifier::default();
     let mut after = i64::MIN;
     loop {
         let page = audit_entry::Entity::find()
             .filter(audit_entry::Column::Seq.gt(after))
+            .filter(audit_entry::Column::Seq.lte(head_seq))
             .order_by_asc(audit_entry::Column::Seq)
             .limit(PAGE)
-            .all(conn)
+            .all(&txn)
             .await?;
         for m in &page {
             verifier.push(&record_of(m), &m.prev_hash, &m.hash)?;
@@ -154,8 +173,22 @@ pub async fn verify(conn: &impl ConnectionTrait) -> Result<i64, VerifyError> {
             _ => break,
         }
     }
-    let head = audit_head::Entity::find_by_id(1).one(conn).await?;
-    Ok(verifier.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str())))?)
+    // Entries beyond the head in the same snapshot were not written by motcua.
+    let beyond = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Seq.gt(head_seq))
+        .order_by_asc(audit_entry::Column::Seq)
+        .one(&txn)
+        .await?;
+    txn.commit().await?;
+    let checked = verifier.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str())))?;
+    if let Some(extra) = beyond {
+        return Err(ChainBreak::HeadMismatch {
+            head_seq,
+            last_seq: extra.seq,
+        }
+        .into());
+    }
+    Ok(checked)
 }
 
 /// The newest entries first, optionally only those made by actors of the given units.

@@ -56,11 +56,13 @@ fn is_unavailable(err: &DbErr) -> bool {
     }
     match sqlx_error(err) {
         Some(E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed | E::Tls(_)) => true,
-        // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (57P01..57P03).
+        // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now (57P01..57P03), connection
+        // exceptions (08xxx). SQLite: SQLITE_BUSY (5) after the busy timeout, SQLITE_IOERR (10),
+        // SQLITE_CANTOPEN (14), with their extended codes (IOERR_FSYNC 1034, BUSY_SNAPSHOT 517, …).
         Some(E::Database(db)) => {
-            db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08"))
-                // SQLite: SQLITE_BUSY (5) after the busy timeout, SQLITE_IOERR (10), SQLITE_CANTOPEN (14).
-                || matches!(db.code().as_deref(), Some("5" | "10" | "14"))
+            db.code()
+                .is_some_and(|c| c.starts_with("57P") || c.starts_with("08"))
+                || matches!(sqlite_primary(db.code().as_deref()), Some(5 | 10 | 14))
         }
         _ => false,
     }
@@ -70,7 +72,28 @@ fn is_full(err: &DbErr) -> bool {
     use sea_orm::sqlx::Error as E;
     match sqlx_error(err) {
         // SQLite: SQLITE_FULL (13); PostgreSQL: disk_full (53100).
-        Some(E::Database(db)) => matches!(db.code().as_deref(), Some("13" | "53100")),
+        Some(E::Database(db)) => {
+            db.code().as_deref() == Some("53100")
+                || sqlite_primary(db.code().as_deref()) == Some(13)
+        }
         _ => false,
+    }
+}
+
+/// The primary result code of an SQLite (extended) result code: its low byte.
+fn sqlite_primary(code: Option<&str>) -> Option<u32> {
+    code.and_then(|c| c.parse::<u32>().ok()).map(|c| c & 0xFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_primary;
+
+    #[test]
+    fn extended_sqlite_codes_reduce_to_their_primary_code() {
+        assert_eq!(sqlite_primary(Some("1034")), Some(10), "IOERR_FSYNC");
+        assert_eq!(sqlite_primary(Some("517")), Some(5), "BUSY_SNAPSHOT");
+        assert_eq!(sqlite_primary(Some("13")), Some(13));
+        assert_eq!(sqlite_primary(Some("57P01")), None, "a PostgreSQL code");
     }
 }

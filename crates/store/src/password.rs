@@ -5,7 +5,16 @@ use crate::error::{Result, StoreError};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use sea_orm::DbErr;
 
+/// At most this many hashes at once: each takes 19 MiB and a core for ~20 ms, so an unbounded
+/// number of concurrent sign-ins could exhaust memory (4 × 19 MiB = 76 MiB at most).
+const CONCURRENT_HASHES: usize = 4;
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
 pub async fn hash(password: String) -> Result<String> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Db(DbErr::Custom(format!("password hashing closed: {e}"))))?;
     tokio::task::spawn_blocking(move || {
         let hashed: std::result::Result<PasswordHash, _> =
             Argon2::default().hash_password(password.as_bytes());
@@ -19,6 +28,9 @@ pub async fn hash(password: String) -> Result<String> {
 
 /// Whether `password` matches the PHC string `stored`. A malformed stored hash never matches.
 pub async fn verify(password: String, stored: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
             .map(|parsed| {

@@ -11,11 +11,19 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde_json::json;
 use uuid::Uuid;
 
-/// A secret handed to the client, with its expiry.
-#[derive(Debug)]
+/// A secret handed to the client, with its expiry. Its `Debug` never shows the secret.
 pub struct Issued {
     pub secret: String,
     pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("secret", &"***")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 fn ctx_for(user: &app_user::Model, request_id: &str) -> AuditCtx {

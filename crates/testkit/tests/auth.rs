@@ -380,3 +380,63 @@ backend_test!(
     successes_not_limited,
     successful_sign_ins_are_never_rate_limited
 );
+
+async fn a_locked_account_and_an_unknown_e_mail_get_the_same_answer(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.login_attempts_per_minute = 100).await;
+    app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    let attempt = |email: &'static str, password: &'static str| {
+        app.client()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    for _ in 0..5 {
+        attempt("chuyenvien@test.vn", "sai-mat-khau").await.unwrap();
+        attempt("khongco@test.vn", "sai-mat-khau").await.unwrap();
+    }
+    let known = attempt("chuyenvien@test.vn", PASSWORD).await.unwrap();
+    let unknown = attempt("khongco@test.vn", PASSWORD).await.unwrap();
+    assert_eq!(known.status(), 429);
+    assert_eq!(unknown.status(), 429);
+    assert_eq!(
+        known.headers()["retry-after"],
+        unknown.headers()["retry-after"]
+    );
+    let (k, u): (Value, Value) = (known.json().await.unwrap(), unknown.json().await.unwrap());
+    assert_eq!(k["error"]["code"], u["error"]["code"]);
+    assert_eq!(k["error"]["message"], u["error"]["message"]);
+}
+backend_test!(
+    lock_reveals_nothing,
+    a_locked_account_and_an_unknown_e_mail_get_the_same_answer
+);
+
+async fn after_sign_in_only_local_paths_are_followed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    for next in [
+        "/\t/evil.example",
+        "//evil.example",
+        "https://evil.example/",
+    ] {
+        let b = app.browser();
+        let csrf = csrf_of(&b, &app.url("/login")).await;
+        let r = b
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "chuyenvien@test.vn"),
+                ("password", PASSWORD),
+                ("csrf_token", &csrf),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(r.headers()["location"], "/", "next={next:?}");
+    }
+}
+backend_test!(
+    no_open_redirect,
+    after_sign_in_only_local_paths_are_followed
+);

@@ -4,7 +4,9 @@
 
 use motcua_domain::account::Role;
 use motcua_store::sea_orm::{ConnectionTrait, Database};
-use motcua_testkit::{Backend, PASSWORD, POSTGRES_VAR, TestApp, backend_test, csrf_of, new_officer};
+use motcua_testkit::{
+    Backend, PASSWORD, POSTGRES_VAR, TestApp, backend_test, csrf_of, new_officer,
+};
 use serde_json::Value;
 
 async fn health_readiness_metrics_and_the_openapi_document_answer(backend: Backend) {
@@ -182,7 +184,7 @@ async fn each_change_writes_its_audit_entry_with_actor_and_request_id(backend: B
         "no password hash in the audit"
     );
 
-    assert!(motcua_store::audit::verify(app.db.conn()).await.unwrap() > 0);
+    assert!(motcua_store::audit::verify(&app.db).await.unwrap() > 0);
 }
 backend_test!(
     audit_per_change,
@@ -193,7 +195,7 @@ async fn concurrent_changes_keep_one_unbroken_chain(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("quantri@test.vn", Role::Admin, "TTTT").await;
     let token = app.token("quantri@test.vn").await;
-    let before = motcua_store::audit::verify(app.db.conn()).await.unwrap();
+    let before = motcua_store::audit::verify(&app.db).await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..24 {
         let c = app.client();
@@ -215,7 +217,7 @@ async fn concurrent_changes_keep_one_unbroken_chain(backend: Backend) {
         assert_eq!(t.await.unwrap(), 201);
     }
     assert_eq!(
-        motcua_store::audit::verify(app.db.conn()).await.unwrap(),
+        motcua_store::audit::verify(&app.db).await.unwrap(),
         before + 24
     );
 }

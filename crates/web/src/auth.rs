@@ -21,20 +21,40 @@ pub const CSRF_COOKIE: &str = "motcua_csrf";
 /// The hidden form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 
-/// A signed-in user and how they signed in.
-#[derive(Clone, Debug)]
+/// A signed-in user and how they signed in. Its `Debug` shows ids and the role only: the account
+/// row holds personal data and the password hash.
+#[derive(Clone)]
 pub struct Caller {
     pub user: app_user::Model,
     pub role: Role,
     pub via: Via,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Via {
     /// The session cookie's secret.
     Session(String),
     /// The API token's id.
     Token(Uuid),
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller")
+            .field("user.id", &self.user.id)
+            .field("role", &self.role)
+            .field("via", &self.via)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Session(_) => f.write_str("Session(***)"),
+            Self::Token(id) => write!(f, "Token({id})"),
+        }
+    }
 }
 
 impl Caller {
@@ -268,8 +288,14 @@ fn urlencode(s: &str) -> String {
 }
 
 /// The CSRF token of this browser, for the hidden field of forms.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct CsrfToken(pub String);
+
+impl std::fmt::Debug for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfToken(***)")
+    }
+}
 
 impl FromRequestParts<AppState> for CsrfToken {
     type Rejection = std::convert::Infallible;

@@ -4,7 +4,8 @@
 
 use crate::error::{ApiError, FieldError};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
@@ -60,6 +61,60 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 /// serde's message without its position suffix (the field path is given separately).
 fn data_message(raw: &str) -> String {
     raw.split(" at line ").next().unwrap_or(raw).to_owned()
+}
+
+/// `ApiQuery<T>`: the query string of an API request; a wrong type, an unknown or missing
+/// parameter is 422 with the parameter's name.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de)
+            .map(ApiQuery)
+            .map_err(|err| {
+                let path = err.path().to_string();
+                let message = err.into_inner().to_string();
+                let field = if path == "." { String::new() } else { path };
+                ApiError::Invalid(vec![FieldError::new(field, message)])
+            })
+    }
+}
+
+/// `ApiPath<T>`: path parameters; one that does not parse (e.g. a malformed id) is 422.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rej) => {
+                use axum::extract::path::ErrorKind;
+                let field = match &rej {
+                    axum::extract::rejection::PathRejection::FailedToDeserializePathParams(e) => {
+                        match e.kind() {
+                            ErrorKind::ParseErrorAtKey { key, .. }
+                            | ErrorKind::InvalidUtf8InPathParam { key }
+                            | ErrorKind::DeserializeError { key, .. } => key.clone(),
+                            _ => "path".to_owned(),
+                        }
+                    }
+                    _ => "path".to_owned(),
+                };
+                Err(ApiError::Invalid(vec![FieldError::new(
+                    field,
+                    "giá trị trong đường dẫn không hợp lệ",
+                )]))
+            }
+        }
+    }
 }
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {

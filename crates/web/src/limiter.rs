@@ -31,12 +31,14 @@ impl RateLimiter {
         }
     }
 
-    /// Whether `key` has an attempt left; when not, how long until it has. Takes nothing: only
-    /// failures are charged ([`RateLimiter::charge`]), so an office of officers signing in behind one
-    /// address at 8:00 is never held up by its own successes.
-    pub fn check(&self, key: &str) -> Result<(), Duration> {
+    /// Take one attempt for `key` before doing the work; when none is left, say how long until
+    /// one is. Taking first (and refunding successes with [`RateLimiter::refund`]) means parallel
+    /// attempts cannot all slip through before the first failure is counted; refunding means an
+    /// office of officers signing in behind one address at 8:00 is never held up by its own successes.
+    pub fn take(&self, key: &str) -> Result<(), Duration> {
         self.with_bucket(key, |b, per_second| {
             if b.tokens >= 1.0 {
+                b.tokens -= 1.0;
                 Ok(())
             } else {
                 Err(Duration::from_secs_f64((1.0 - b.tokens) / per_second))
@@ -44,9 +46,10 @@ impl RateLimiter {
         })
     }
 
-    /// Charge one attempt to `key` (a failed sign-in).
-    pub fn charge(&self, key: &str) {
-        self.with_bucket(key, |b, _| b.tokens = (b.tokens - 1.0).max(0.0));
+    /// Give back an attempt taken for `key` (the sign-in succeeded).
+    pub fn refund(&self, key: &str) {
+        let cap = self.capacity;
+        self.with_bucket(key, |b, _| b.tokens = (b.tokens + 1.0).min(cap));
     }
 
     fn with_bucket<T>(&self, key: &str, f: impl FnOnce(&mut Bucket, f64) -> T) -> T {
@@ -86,25 +89,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn checking_alone_never_uses_up_the_budget() {
+    fn refunded_attempts_never_use_up_the_budget() {
         let l = RateLimiter::per_minute(2);
         for _ in 0..10 {
-            assert!(l.check("a").is_ok());
+            assert!(l.take("a").is_ok());
+            l.refund("a");
         }
     }
 
     #[test]
-    fn a_burst_of_failures_beyond_the_limit_is_refused_per_key() {
+    fn attempts_beyond_the_limit_are_refused_per_key() {
         let l = RateLimiter::per_minute(3);
         for _ in 0..3 {
-            assert!(l.check("a").is_ok());
-            l.charge("a");
+            assert!(l.take("a").is_ok());
         }
-        let wait = l.check("a");
+        let wait = l.take("a");
         assert!(
             matches!(wait, Err(d) if d > Duration::from_secs(1)),
             "{wait:?}"
         );
-        assert!(l.check("b").is_ok(), "another key has its own bucket");
+        assert!(l.take("b").is_ok(), "another key has its own bucket");
     }
 }

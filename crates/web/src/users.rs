@@ -7,8 +7,8 @@ use motcua_domain::account::{Email, NewPassword, PersonName, Role};
 use motcua_store::StoreError;
 use motcua_store::account::NewUser;
 
-/// Account input as typed.
-#[derive(Debug, Default, Clone)]
+/// Account input as typed. Never printed: it holds a password and personal data.
+#[derive(Default, Clone)]
 pub struct RawNewUser {
     pub email: String,
     pub full_name: String,

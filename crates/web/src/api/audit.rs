@@ -3,8 +3,9 @@
 use super::ErrorEnvelope;
 use crate::auth::{Api, ViewAudit};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::json::ApiQuery;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -39,7 +40,7 @@ pub struct AuditQuery {
 pub async fn list_audit(
     State(state): State<AppState>,
     caller: Api<ViewAudit>,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<axum::Json<Vec<AuditView>>> {
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {

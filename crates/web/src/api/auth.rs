@@ -63,7 +63,7 @@ pub async fn login(
             }))
         }
         Outcome::Rejected => Err(ApiError::BadCredentials),
-        Outcome::Limited(wait) => Err(ApiError::RateLimited(wait)),
+        Outcome::Limited => Err(ApiError::RateLimited(signin::retry_after(&state))),
     }
 }
 

@@ -4,10 +4,11 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ListUsers, ManageUsers, UnlockAccounts, ViewOwnAccount};
 use crate::error::{ApiError, ApiResult};
 use crate::json::ApiJson;
+use crate::json::ApiPath;
 use crate::ops::operation_id;
 use crate::state::AppState;
 use crate::users::{RawNewUser, validate};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use motcua_store::entity::app_user;
@@ -115,7 +116,7 @@ pub async fn create_user(
 pub async fn unlock_user(
     State(state): State<AppState>,
     caller: Api<UnlockAccounts>,
-    Path(id): Path<Uuid>,
+    ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<UserView>> {
     let user =
         motcua_store::account::unlock(&state.db, &caller.caller.audit_ctx(operation_id()), id)

@@ -50,10 +50,19 @@ impl LoginPage {
     }
 }
 
-/// Only local paths are followed after sign-in (no open redirect).
+/// Only local paths are followed after sign-in (no open redirect): a single leading `/`, then
+/// printable ASCII only. Browsers drop tabs and newlines from URLs, so `/\t/evil.example` would
+/// become `//evil.example`; control characters, spaces and backslashes are therefore refused.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.len() <= 512
+                && n.starts_with('/')
+                && !n.starts_with("//")
+                && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\') =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -148,8 +157,8 @@ pub async fn post(
                 page.form_error = "Thư điện tử hoặc mật khẩu không đúng.".into();
                 StatusCode::UNAUTHORIZED
             }
-            Outcome::Limited(wait) => {
-                let minutes = wait.as_secs().div_ceil(60).max(1);
+            Outcome::Limited => {
+                let minutes = signin::retry_after(&state).as_secs().div_ceil(60).max(1);
                 page.form_error = format!(
                     "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau khoảng {minutes} phút hoặc liên hệ quản trị hệ thống."
                 );
@@ -186,4 +195,29 @@ pub async fn logout(
         auth::set_cookie(SESSION_COOKIE, "", Some(0), state.config.behind_tls()),
     );
     Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            safe_next(Some("/admin/users?created=1")),
+            "/admin/users?created=1"
+        );
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
