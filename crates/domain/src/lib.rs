@@ -6,5 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod calendar;
+pub mod dossier;
 pub mod org;
 pub mod time;

@@ -1,0 +1,6 @@
+//! Dossiers (hồ sơ). This module holds the rules that judge a dossier's timeliness; the state
+//! machine arrives with the dossier issue.
+
+pub mod outcome;
+
+pub use outcome::{Assessment, Outcome, Pause, Progress, Timeline, assess};
