@@ -5,6 +5,7 @@
 //! unit, malformed option); 3 the database cannot be reached.
 #![forbid(unsafe_code)]
 
+mod calendar_cmd;
 mod demo;
 
 use anyhow::Context;
@@ -50,6 +51,47 @@ enum Command {
     Audit(AuditCommand),
     /// Print the documented default configuration (TOML).
     DefaultConfig,
+    /// Show a year's days off and working weekend days.
+    Calendar {
+        /// 1900–2199.
+        year: i32,
+        #[arg(long)]
+        json: bool,
+        /// Also apply the corrections recorded in the configured database.
+        #[arg(long)]
+        corrections: bool,
+    },
+    /// Convert between the solar and the Vietnamese lunar calendar.
+    Lunar {
+        /// A solar date YYYY-MM-DD.
+        #[arg(long, conflicts_with = "lunar")]
+        solar: Option<String>,
+        /// A lunar date YYYY-MM-DD (year-month-day of the lunar calendar).
+        #[arg(long)]
+        lunar: Option<String>,
+        /// The lunar month is the leap (nhuận) month.
+        #[arg(long)]
+        leap: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compute an appointment from a receipt time and a processing time.
+    Deadline {
+        /// RFC 3339 with offset, e.g. 2026-02-13T16:30:00+07:00.
+        #[arg(long)]
+        received: String,
+        /// Nd (working days), N.5d, or Nh (working hours).
+        #[arg(long)]
+        duration: String,
+        /// Same-day cut-off HH:MM (e.g. 15:00).
+        #[arg(long)]
+        cutoff: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Also apply the corrections recorded in the configured database.
+        #[arg(long)]
+        corrections: bool,
+    },
 }
 
 #[derive(Args)]
@@ -223,6 +265,39 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             print!("{}", motcua_web::config::DEFAULT_CONFIG_TOML);
             Ok(())
         }
+        Command::Calendar {
+            year,
+            json,
+            corrections,
+        } => {
+            let days = if corrections {
+                load_corrections(&config).await?
+            } else {
+                Vec::new()
+            };
+            calendar_cmd::calendar(year, json, &days)
+        }
+        Command::Lunar {
+            solar,
+            lunar,
+            leap,
+            json,
+        } => calendar_cmd::lunar(solar.as_deref(), lunar.as_deref(), leap, json),
+        Command::Deadline {
+            received,
+            duration,
+            cutoff,
+            json,
+            corrections,
+        } => {
+            let hours = config.parsed_working_hours().map_err(Failure::input)?;
+            let days = if corrections {
+                load_corrections(&config).await?
+            } else {
+                Vec::new()
+            };
+            calendar_cmd::deadline(&received, &duration, cutoff.as_deref(), json, hours, &days)
+        }
         Command::Migrate => {
             let db = connect(&config).await?;
             let n = migrate(&db).await?;
@@ -386,4 +461,11 @@ async fn user(cmd: UserCommand, config: &Config) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+async fn load_corrections(
+    config: &Config,
+) -> Result<Vec<motcua_domain::calendar::RecordedDay>, Failure> {
+    let db = connect(config).await?;
+    Ok(motcua_store::calendar::corrections(db.conn()).await?)
 }

@@ -53,7 +53,7 @@ async fn demo_is_idempotent_and_units_list_as_json(backend: Backend) {
     assert_eq!(units.len(), 15, "the demo's units, once each");
     for u in units {
         let keys: Vec<&String> = u.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["code", "id", "name", "parent_id"]);
+        assert_eq!(keys, ["id", "code", "name", "parent_id"]);
     }
     let desk = units.iter().find(|u| u["code"] == "MOTCUA").unwrap();
     let office = units.iter().find(|u| u["code"] == "VP").unwrap();
@@ -285,4 +285,162 @@ fn an_unreachable_database_exits_3_with_a_clear_message() {
         "{err}"
     );
     assert!(!err.contains("hunter2"), "the password is never printed");
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .env_remove("MOTCUA_DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn lunar_converts_both_ways_as_json() {
+    let out = run(&["lunar", "--solar", "2026-02-17", "--json"]);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout).trim(),
+        r#"{"solar":"2026-02-17","lunar_day":1,"lunar_month":1,"lunar_year":2026,"leap_month":false}"#
+    );
+    let out = run(&["lunar", "--lunar", "2023-02-10", "--leap", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["solar"].as_str(), v["leap_month"].as_bool()),
+        (Some("2023-03-31"), Some(true))
+    );
+}
+
+#[test]
+fn deadline_prints_the_appointment_in_vietnam_time() {
+    let out = run(&[
+        "deadline",
+        "--received",
+        "2026-02-13T16:30:00+07:00",
+        "--duration",
+        "5d",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        r#"{"due_at":"2026-02-27T17:00:00+07:00"}"#
+    );
+    let out = run(&[
+        "deadline",
+        "--received",
+        "2026-02-13T09:30:00Z",
+        "--duration",
+        "4h",
+        "--cutoff",
+        "15:00",
+        "--json",
+    ]);
+    // 09:30 UTC is 16:30 in Vietnam: after the cut-off, so counted from Monday 23/2 08:00.
+    assert_eq!(
+        text(&out.stdout).trim(),
+        r#"{"due_at":"2026-02-23T12:00:00+07:00"}"#
+    );
+}
+
+#[test]
+fn calendar_prints_the_year_as_json() {
+    let out = run(&["calendar", "2025", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["year"], 2025);
+    let worked: Vec<&str> = v["working_weekend_days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(worked, ["2025-04-26"]);
+    let first = &v["non_working_weekdays"][0];
+    assert_eq!(
+        (first["date"].as_str(), first["name"].as_str()),
+        (Some("2025-01-01"), Some("Tết Dương lịch"))
+    );
+    assert!(first["source"].as_str().unwrap().contains("Điều 112"));
+    let table = run(&["calendar", "2025"]);
+    assert!(text(&table.stdout).contains("Hoán đổi ngày làm việc"));
+}
+
+#[test]
+fn bad_calendar_input_exits_2_naming_the_problem() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["calendar", "1899"], "outside 1900–2199"),
+        (&["lunar", "--solar", "2026-02-30"], "does not exist"),
+        (
+            &["lunar", "--lunar", "2024-02-01", "--leap"],
+            "không tồn tại",
+        ),
+        (&["lunar", "--lunar", "2026-01-31"], "không tồn tại"),
+        (
+            &[
+                "deadline",
+                "--received",
+                "2026-02-13T16:30:00+07:00",
+                "--duration",
+                "5w",
+            ],
+            "«w»",
+        ),
+        (
+            &[
+                "deadline",
+                "--received",
+                "2026-02-13T16:30:00+07:00",
+                "--duration=-3d",
+            ],
+            "không được âm",
+        ),
+        (
+            &[
+                "deadline",
+                "--received",
+                "2026-02-13 16:30",
+                "--duration",
+                "5d",
+            ],
+            "RFC 3339",
+        ),
+        (
+            &[
+                "deadline",
+                "--received",
+                "2026-02-13T16:30:00+07:00",
+                "--duration",
+                "5d",
+                "--cutoff",
+                "3pm",
+            ],
+            "HH:MM",
+        ),
+        (
+            &[
+                "deadline",
+                "--received",
+                "2199-12-30T10:00:00+07:00",
+                "--duration",
+                "20d",
+            ],
+            "ngoài khoảng",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(needle),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
 }

@@ -22,16 +22,19 @@ pub enum Permission {
     UnlockAccounts,
     /// Read the audit trail.
     ViewAudit,
+    /// Record or remove corrections of the working calendar (days off, working weekend days).
+    ManageCalendar,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
         Self::ManageUsers,
         Self::UnlockAccounts,
         Self::ViewAudit,
+        Self::ManageCalendar,
     ];
 }
 
@@ -53,7 +56,7 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
         (P::ViewOrganisation, r) if r.is_staff() => Some(Scope::All),
         (P::ListUsers | P::ViewAudit, R::Admin) => Some(Scope::All),
         (P::ListUsers | P::ViewAudit, R::UnitLeader) => Some(Scope::OwnUnit),
-        (P::ManageUsers | P::UnlockAccounts, R::Admin) => Some(Scope::All),
+        (P::ManageUsers | P::UnlockAccounts | P::ManageCalendar, R::Admin) => Some(Scope::All),
         _ => None,
     }
 }

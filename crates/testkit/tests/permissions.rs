@@ -26,6 +26,8 @@ const API: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/users", "M"),
     ("POST", "/api/v1/users/{victim}/unlock", "M"),
     ("GET", "/api/v1/audit", "LM"),
+    ("PUT", "/api/v1/calendar/days/2030-06-03", "M"),
+    ("DELETE", "/api/v1/calendar/days/2030-06-03", "M"),
 ];
 
 const PAGES: &[(&str, &str, &str)] = &[
@@ -35,6 +37,8 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("GET", "/admin/audit", "LM"),
     ("POST", "/admin/users", "M"),
     ("POST", "/admin/users/{victim}/unlock", "M"),
+    ("GET", "/admin/calendar", "M"),
+    ("POST", "/admin/calendar", "M"),
 ];
 
 fn letter(role: Role) -> char {
@@ -47,6 +51,10 @@ fn letter(role: Role) -> char {
         Role::Editor => 'E',
         Role::Admin => 'M',
     }
+}
+
+fn calendar_day_body() -> Value {
+    serde_json::json!({"kind": "off", "name": "Nghỉ thử", "source": "Văn bản thử"})
 }
 
 fn new_user_body(n: usize) -> Value {
@@ -67,6 +75,8 @@ async fn every_role_gets_exactly_the_api_routes_it_is_allowed(backend: Backend) 
             let c = app.client();
             let req = match *method {
                 "GET" => c.get(&url),
+                "PUT" => c.put(&url).json(&calendar_day_body()),
+                "DELETE" => c.delete(&url),
                 _ => c.post(&url).json(&new_user_body(n)),
             };
             let status = req
@@ -93,11 +103,13 @@ async fn every_role_gets_exactly_the_api_routes_it_is_allowed(backend: Backend) 
     for (method, path, _) in API {
         let url = app.url(&path.replace("{victim}", &victim.to_string()));
         let c = app.client();
-        let req = if *method == "GET" {
-            c.get(&url)
-        } else {
-            c.post(&url).json(&new_user_body(0))
+        let req = match *method {
+            "GET" => c.get(&url),
+            "PUT" => c.put(&url).json(&calendar_day_body()),
+            "DELETE" => c.delete(&url),
+            _ => c.post(&url).json(&new_user_body(0)),
         };
+
         let status = req.send().await.unwrap().status().as_u16();
         if status != 401 {
             failures.push(format!("anonymous {method} {path}: {status}"));
@@ -138,6 +150,10 @@ async fn every_role_gets_exactly_the_pages_it_is_allowed(backend: Backend) {
                             ("role", "officer"),
                             ("unit", "CVT"),
                             ("password", "mat-khau-dai-du"),
+                            ("date", "2030-06-04"),
+                            ("kind", "off"),
+                            ("name", "Nghỉ thử"),
+                            ("source", "Văn bản thử"),
                         ])
                         .send()
                         .await

@@ -200,7 +200,8 @@ perms!(
     ListUsers,
     ManageUsers,
     UnlockAccounts,
-    ViewAudit
+    ViewAudit,
+    ManageCalendar
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

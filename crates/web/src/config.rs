@@ -1,7 +1,9 @@
 //! Configuration: built-in defaults, then an optional `motcua.toml`, then `MOTCUA_*` variables.
 
+use chrono::NaiveTime;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use motcua_domain::calendar::WorkingHours;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::Path;
@@ -38,6 +40,10 @@ pub struct Config {
     pub login_attempts_per_minute: u32,
     /// Addresses of reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<String>,
+    /// Daily working hours of the agency, `HH:MM-HH:MM` intervals in order.
+    pub working_hours: Vec<String>,
+    /// Requests per client per minute to the public deadline calculator.
+    pub public_requests_per_minute: u32,
     /// `text` or `json`.
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `motcua_web=debug,info`.
@@ -59,6 +65,8 @@ impl Default for Config {
             lockout_minutes: 15,
             login_attempts_per_minute: 10,
             trusted_proxies: Vec::new(),
+            working_hours: vec!["08:00-12:00".to_owned(), "13:00-17:00".to_owned()],
+            public_requests_per_minute: 120,
             log_format: "text".to_owned(),
             log_level: "info".to_owned(),
         }
@@ -80,6 +88,8 @@ const ENV_KEYS: &[&str] = &[
     "lockout_minutes",
     "login_attempts_per_minute",
     "trusted_proxies",
+    "working_hours",
+    "public_requests_per_minute",
     "log_format",
     "log_level",
 ];
@@ -98,6 +108,22 @@ impl Config {
                 .any(|known| k.as_str().eq_ignore_ascii_case(known))
         }));
         fig.extract().map_err(Box::new)
+    }
+
+    /// The working hours as the calendar needs them.
+    pub fn parsed_working_hours(&self) -> Result<WorkingHours, String> {
+        let mut intervals = Vec::new();
+        for item in &self.working_hours {
+            let parsed = item.split_once('-').and_then(|(a, b)| {
+                Some((
+                    NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
+                    NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
+                ))
+            });
+            intervals
+                .push(parsed.ok_or_else(|| format!("working_hours: «{item}» is not HH:MM-HH:MM"))?);
+        }
+        WorkingHours::new(&intervals).map_err(|e| format!("working_hours: {e}"))
     }
 
     /// Whether users reach motcua over TLS.
@@ -137,6 +163,11 @@ impl fmt::Debug for Config {
             .field("lockout_minutes", &self.lockout_minutes)
             .field("login_attempts_per_minute", &self.login_attempts_per_minute)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("working_hours", &self.working_hours)
+            .field(
+                "public_requests_per_minute",
+                &self.public_requests_per_minute,
+            )
             .field("log_format", &self.log_format)
             .field("log_level", &self.log_level)
             .finish()
@@ -151,6 +182,26 @@ mod tests {
     fn the_printed_default_config_is_the_default() {
         let parsed: Result<Config, _> = Figment::from(Toml::string(DEFAULT_CONFIG_TOML)).extract();
         assert_eq!(parsed.ok(), Some(Config::default()));
+    }
+
+    #[test]
+    fn working_hours_are_parsed_and_checked() {
+        assert_eq!(
+            Config::default()
+                .parsed_working_hours()
+                .map(|h| h.per_day_seconds()),
+            Ok(8 * 3600)
+        );
+        let bad = Config {
+            working_hours: vec!["13:00-12:00".into()],
+            ..Config::default()
+        };
+        assert!(bad.parsed_working_hours().is_err());
+        let bad = Config {
+            working_hours: vec!["8h-12h".into()],
+            ..Config::default()
+        };
+        assert!(bad.parsed_working_hours().is_err());
     }
 
     #[test]

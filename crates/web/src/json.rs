@@ -49,13 +49,24 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() {
             ApiError::BadRequest(format!("line {} column {}", inner.line(), inner.column()))
         } else {
-            let field = if path == "." { String::new() } else { path };
-            ApiError::Invalid(vec![FieldError::new(
-                field,
-                data_message(&inner.to_string()),
-            )])
+            let message = data_message(&inner.to_string());
+            ApiError::Invalid(vec![FieldError::new(field_name(&path, &message), message)])
         }
     })
+}
+
+/// The field a serde error is about: its path, or for a missing field (reported at the parent) the
+/// parent path joined with the field's name.
+fn field_name(path: &str, message: &str) -> String {
+    let parent = if path == "." { "" } else { path };
+    match message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        Some(name) if parent.is_empty() => name.to_owned(),
+        Some(name) => format!("{parent}.{name}"),
+        None => parent.to_owned(),
+    }
 }
 
 /// serde's message without its position suffix (the field path is given separately).
@@ -79,8 +90,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|err| {
                 let path = err.path().to_string();
                 let message = err.into_inner().to_string();
-                let field = if path == "." { String::new() } else { path };
-                ApiError::Invalid(vec![FieldError::new(field, message)])
+                ApiError::Invalid(vec![FieldError::new(field_name(&path, &message), message)])
             })
     }
 }

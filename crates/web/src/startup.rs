@@ -56,6 +56,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/unlock", post(pages::admin::unlock_user))
         .route("/admin/audit", get(pages::admin::audit))
+        .route(
+            "/admin/calendar",
+            get(pages::calendar::get).post(pages::calendar::post),
+        )
+        .route(
+            "/admin/calendar/{date}/remove",
+            post(pages::calendar::remove),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_cookie,
@@ -108,8 +116,12 @@ pub struct Application {
 
 impl Application {
     pub async fn bind(config: Config, db: Db) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(&config.listen).await?;
-        let state = AppState::new(db, config, metrics_handle());
+        let state = AppState::new(db, config, metrics_handle()).map_err(std::io::Error::other)?;
+        state
+            .reload_calendar()
+            .await
+            .map_err(std::io::Error::other)?;
+        let listener = TcpListener::bind(&state.config.listen).await?;
         pages::load_agency_name(&state).await;
         Ok(Self {
             router: router(state.clone()),

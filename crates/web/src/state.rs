@@ -3,8 +3,13 @@
 use crate::config::Config;
 use crate::limiter::RateLimiter;
 use metrics_exporter_prometheus::PrometheusHandle;
-use motcua_store::Db;
-use std::sync::Arc;
+use motcua_domain::calendar::schedule::{official_days, year_schedule};
+use motcua_domain::calendar::{
+    CalendarError, RecordedDay, WorkingCalendar, WorkingHours, YearSchedule,
+};
+use motcua_store::{Db, StoreError};
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -17,19 +22,90 @@ pub struct Inner {
     pub login_by_client: RateLimiter,
     /// Failed sign-in attempts per e-mail typed (known or not, so the answer does not reveal accounts).
     pub login_by_account: RateLimiter,
+    /// Requests per client to public calculators.
+    pub public_by_client: RateLimiter,
+    hours: WorkingHours,
+    official: BTreeMap<i32, Vec<RecordedDay>>,
+    calendar: RwLock<Arc<CalendarState>>,
+}
+
+/// The calendar in force: rebuilt (never edited in place) when an admin records a correction, so
+/// a calculation in flight keeps the calendar it started with.
+pub struct CalendarState {
+    pub working: WorkingCalendar,
+    pub corrections: Vec<RecordedDay>,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config, metrics: PrometheusHandle) -> Self {
+    /// The state, with the calendar built from the bundled schedules only; call
+    /// [`AppState::reload_calendar`] to add the database's corrections.
+    pub fn new(db: Db, config: Config, metrics: PrometheusHandle) -> Result<Self, String> {
         let per_min = config.login_attempts_per_minute;
         let per_account = u32::try_from(config.login_max_failures.max(1)).unwrap_or(5);
-        Self(Arc::new(Inner {
+        let hours = config.parsed_working_hours()?;
+        let official = official_days();
+        let working =
+            WorkingCalendar::build(&official, &[], hours.clone()).map_err(|e| e.to_string())?;
+        Ok(Self(Arc::new(Inner {
+            public_by_client: RateLimiter::per_minute(config.public_requests_per_minute),
             db,
             config,
             metrics,
             login_by_client: RateLimiter::per_minute(per_min),
             login_by_account: RateLimiter::per_minute(per_account),
-        }))
+            hours,
+            official,
+            calendar: RwLock::new(Arc::new(CalendarState {
+                working,
+                corrections: Vec::new(),
+            })),
+        })))
+    }
+
+    /// The calendar in force now.
+    pub fn calendar(&self) -> Arc<CalendarState> {
+        self.calendar
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The schedule of `year` as it applies now (bundled data or law, then corrections).
+    pub fn year_schedule(&self, year: i32) -> Result<YearSchedule, CalendarError> {
+        Ok(year_schedule(
+            year,
+            &self.official,
+            &self.calendar().corrections,
+        )?)
+    }
+
+    /// Rebuild the calendar from the bundled schedules and the corrections in the database.
+    pub async fn reload_calendar(&self) -> Result<(), StoreError> {
+        let corrections = motcua_store::calendar::corrections(self.db.conn()).await?;
+        let official = self.official.clone();
+        let hours = self.hours.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            WorkingCalendar::build(&official, &corrections, hours).map(|w| CalendarState {
+                working: w,
+                corrections,
+            })
+        })
+        .await
+        .map_err(|e| {
+            StoreError::Db(motcua_store::sea_orm::DbErr::Custom(format!(
+                "calendar build task: {e}"
+            )))
+        })?
+        .map_err(|e| {
+            StoreError::Db(motcua_store::sea_orm::DbErr::Custom(format!(
+                "calendar build: {e}"
+            )))
+        })?;
+        *self
+            .calendar
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(built);
+        Ok(())
     }
 }
 

@@ -5,5 +5,6 @@ pub mod api_token;
 pub mod app_user;
 pub mod audit_entry;
 pub mod audit_head;
+pub mod calendar_day;
 pub mod unit;
 pub mod user_session;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod org;
 pub mod users;
 
@@ -16,7 +17,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"))
 )]
 struct ApiDoc;
 
@@ -42,6 +43,12 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::unlock_user))
         .routes(routes!(audit::list_audit))
+        .routes(routes!(calendar::get_calendar_year))
+        .routes(routes!(calendar::get_deadline))
+        .routes(routes!(
+            calendar::put_calendar_day,
+            calendar::delete_calendar_day
+        ))
         .split_for_parts()
 }
 

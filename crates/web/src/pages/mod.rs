@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod calendar;
 pub mod home;
 pub mod login;
 
@@ -78,7 +79,7 @@ pub async fn load_agency_name(state: &AppState) {
 
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
-    let items: [(&str, &str, &str, Option<Permission>); 5] = [
+    let items: [(&str, &str, &str, Option<Permission>); 6] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
         (
             "/admin/units",
@@ -97,6 +98,12 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             "Nhật ký thay đổi",
             "Ai đã thay đổi gì, khi nào",
             Some(Permission::ViewAudit),
+        ),
+        (
+            "/admin/calendar",
+            "Lịch làm việc",
+            "Ngày nghỉ, ngày làm bù theo thông báo của Chính phủ",
+            Some(Permission::ManageCalendar),
         ),
         (
             "/account",
