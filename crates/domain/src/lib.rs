@@ -7,6 +7,8 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
+
 pub mod dossier;
 pub mod org;
 pub mod time;

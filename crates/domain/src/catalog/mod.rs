@@ -1,0 +1,14 @@
+//! The procedure catalogue (danh mục thủ tục hành chính): procedures, their versions and
+//! publication, review plans, and the Vietnamese folding used by search.
+
+pub mod fold;
+pub mod procedure;
+pub mod publication;
+pub mod review;
+
+pub use procedure::{
+    Applicant, Channel, Component, DecisionAuthority, Fee, Form, LegalAct, Level, OnlineClass,
+    Problem, ProcedureCode, ProcedureData, ProcedureField, ProcessingTime, ResultKind, Step,
+    TimeUnit, VersionStatus,
+};
+pub use publication::{Check, Publication, checks};

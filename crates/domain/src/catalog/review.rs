@@ -1,0 +1,68 @@
+//! Review plans for procedures (kế hoạch rà soát, đánh giá thủ tục hành chính): the data of target
+//! T3.3 — "100% of the plan to review and evaluate procedures completed; 100% of the problems found
+//! handled or proposed for handling" (Decree 63/2010 art. 28–30, as amended by Decree 48/2013).
+
+use serde::{Deserialize, Serialize};
+
+/// What became of a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// Nothing to change was found.
+    NoIssue,
+    /// A problem was found and nothing is done yet.
+    Open,
+    /// A simplification or amendment was proposed to the competent authority.
+    Proposed,
+    /// The problem was handled (the procedure amended, replaced or abolished).
+    Handled,
+}
+
+/// One procedure in a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub procedure_code: String,
+    pub reviewed: bool,
+    pub status: FindingStatus,
+}
+
+/// The two shares of T3.3: items reviewed / items planned, and problems handled or proposed /
+/// problems found. `None` when there is nothing to divide (no items, no problems).
+pub fn completion(items: &[ReviewItem]) -> (Option<f64>, Option<f64>) {
+    let planned = items.len();
+    let reviewed = items.iter().filter(|i| i.reviewed).count();
+    let problems = items
+        .iter()
+        .filter(|i| i.reviewed && i.status != FindingStatus::NoIssue)
+        .count();
+    let dealt = items
+        .iter()
+        .filter(|i| {
+            i.reviewed && matches!(i.status, FindingStatus::Proposed | FindingStatus::Handled)
+        })
+        .count();
+    let share = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
+    (share(reviewed, planned), share(dealt, problems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completion_counts_reviews_and_problems_dealt_with() {
+        let item = |reviewed, status| ReviewItem {
+            procedure_code: "1.000001".into(),
+            reviewed,
+            status,
+        };
+        let items = [
+            item(true, FindingStatus::NoIssue),
+            item(true, FindingStatus::Proposed),
+            item(true, FindingStatus::Open),
+            item(false, FindingStatus::NoIssue),
+        ];
+        assert_eq!(completion(&items), (Some(0.75), Some(0.5)));
+        assert_eq!(completion(&[]), (None, None));
+    }
+}
