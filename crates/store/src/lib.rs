@@ -6,6 +6,8 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
+
 pub mod db;
 pub mod entity;
 pub mod error;

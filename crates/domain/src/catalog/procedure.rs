@@ -173,7 +173,6 @@ impl ProcessingTime {
         let v = self.value;
         let ok = v.is_finite()
             && (0.0..=3650.0).contains(&v)
-
             && match self.unit {
                 TimeUnit::WorkingHours => v.fract() == 0.0,
                 _ => (v * 2.0).fract() == 0.0,

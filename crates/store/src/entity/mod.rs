@@ -6,5 +6,8 @@ pub mod app_user;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod calendar_day;
+pub mod procedure;
+pub mod procedure_version;
+
 pub mod unit;
 pub mod user_session;

@@ -8,6 +8,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_foundation;
 mod m20261126_000002_calendar_day;
+mod m20261126_000003_catalog;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_foundation::Migration),
             Box::new(m20261126_000002_calendar_day::Migration),
+            Box::new(m20261126_000003_catalog::Migration),
         ]
     }
 }

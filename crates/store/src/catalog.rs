@@ -1,0 +1,460 @@
+//! The procedure catalogue: versions written idempotently (a version identical to the latest one
+//! changes nothing), publication that supersedes the previous published version, and search over
+//! the folded text (FTS5 on SQLite; a GIN tsvector index, with pg_trgm typo tolerance where
+//! installed, on PostgreSQL).
+
+use crate::audit::{self, AuditCtx, Change};
+use crate::db::{Backend, Db};
+use crate::entity::{agency, procedure, procedure_version};
+use crate::error::{Result, StoreError};
+use chrono::Utc;
+use motcua_domain::catalog::{
+    DecisionAuthority, OnlineClass, ProcedureData, ProcedureField, Publication, VersionStatus,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set, Statement, Value,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// A version to write: what the procedure says, where the version stands, its announcement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionInput {
+    pub data: ProcedureData,
+    pub status: VersionStatus,
+    pub publication: Publication,
+}
+
+/// What writing a version did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upserted {
+    Created,
+    NewVersion(i32),
+    UpdatedDraft(i32),
+    Unchanged,
+}
+
+fn content_hash(input: &VersionInput) -> Result<String> {
+    let text = serde_json::to_string(&(&input.data, input.status.code(), &input.publication))
+        .map_err(|e| StoreError::Db(DbErr::Custom(format!("procedure serialisation: {e}"))))?;
+    Ok(hex::encode(Sha256::digest(text.as_bytes())))
+}
+
+/// A stored version as the domain sees it.
+pub fn version_input(v: &procedure_version::Model) -> Result<VersionInput> {
+    let data: ProcedureData = serde_json::from_str(&v.data).map_err(|e| {
+        StoreError::Db(DbErr::Custom(format!(
+            "procedure version {} is unreadable: {e}",
+            v.id
+        )))
+    })?;
+    Ok(VersionInput {
+        data,
+        status: VersionStatus::parse(&v.status).unwrap_or(VersionStatus::Draft),
+        publication: Publication {
+            decision_number: v.decision_number.clone(),
+            decision_date: v.decision_date,
+            decision_authority: v
+                .decision_authority
+                .as_deref()
+                .and_then(DecisionAuthority::parse),
+            effective_date: v.effective_date,
+            published_at: v.published_at,
+        },
+    })
+}
+
+fn copy_current(p: &mut procedure::ActiveModel, input: &VersionInput, version_id: Uuid) {
+    let d = &input.data;
+    p.name = Set(d.name.clone());
+    p.agency_organ = Set(d.agency.clone());
+    p.field = Set(d.field.code().to_owned());
+    p.level = Set(d.level.code().to_owned());
+    p.online_class = Set(d.online_class.code().to_owned());
+    p.legacy_level = Set(i16::from(d.legacy_level));
+    p.postal_receipt = Set(d.postal_receipt);
+    p.postal_return = Set(d.postal_return);
+    p.processing_value = Set(d.processing_time.value);
+    p.processing_unit = Set(d.processing_time.unit.code().to_owned());
+    p.published = Set(input.status == VersionStatus::Published);
+    p.status = Set(input.status.code().to_owned());
+    p.search_text = Set(d.search_text());
+    p.current_version_id = Set(version_id);
+}
+
+async fn reindex(db: &Db, txn: &DatabaseTransaction, procedure_id: Uuid, text: &str) -> Result<()> {
+    if db.backend() == Backend::Sqlite {
+        txn.execute_raw(Statement::from_sql_and_values(
+            db.conn().get_database_backend(),
+            "DELETE FROM procedure_fts WHERE procedure_id = $1",
+            [Value::from(procedure_id)],
+        ))
+        .await?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            db.conn().get_database_backend(),
+            "INSERT INTO procedure_fts (search_text, procedure_id) VALUES ($1, $2)",
+            [Value::from(text.to_owned()), Value::from(procedure_id)],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Write a version inside the caller's write transaction (used by the editors' actions and by
+/// imports, which write a whole file in one transaction).
+pub async fn upsert_in(
+    db: &Db,
+    txn: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    agency: &agency::Model,
+    input: &VersionInput,
+) -> Result<Upserted> {
+    let now = Utc::now();
+    let hash = content_hash(input)?;
+    let data_json = serde_json::to_string(&input.data)
+        .map_err(|e| StoreError::Db(DbErr::Custom(format!("procedure serialisation: {e}"))))?;
+    let p = &input.publication;
+    let code = input.data.code.as_str();
+    let existing = procedure::Entity::find()
+        .filter(procedure::Column::AgencyId.eq(agency.id))
+        .filter(procedure::Column::Code.eq(code))
+        .one(txn)
+        .await?;
+    let new_version = |procedure_id: Uuid, no: i32| procedure_version::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        procedure_id: Set(procedure_id),
+        agency_id: Set(agency.id),
+        version_no: Set(no),
+        status: Set(input.status.code().to_owned()),
+        data: Set(data_json.clone()),
+        content_hash: Set(hash.clone()),
+        decision_number: Set(p.decision_number.clone()),
+        decision_date: Set(p.decision_date),
+        decision_authority: Set(p.decision_authority.map(|a| a.code().to_owned())),
+        effective_date: Set(p.effective_date),
+        published_at: Set(p.published_at),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+
+    let Some(proc_row) = existing else {
+        let procedure_id = Uuid::now_v7();
+        // The version refers to the procedure and the procedure to its version: insert the
+        // procedure first with the version id it will have.
+        let version = new_version(procedure_id, 1);
+        let version_id = *version.id.as_ref();
+        let mut row = procedure::ActiveModel {
+            id: Set(procedure_id),
+            agency_id: Set(agency.id),
+            code: Set(code.to_owned()),
+            latest_version_id: Set(version_id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        copy_current(&mut row, input, version_id);
+        row.insert(txn).await?;
+        version.insert(txn).await?;
+        reindex(db, txn, procedure_id, &input.data.search_text()).await?;
+        audit::append(db, txn, ctx, Change {
+            action: "procedure.create",
+            object_type: "procedure",
+            object_id: code.to_owned(),
+            before: json!(null),
+            after: json!({ "version": 1, "status": input.status.code(), "name": input.data.name, "hash": hash }),
+        })
+        .await?;
+        return Ok(Upserted::Created);
+    };
+
+    let latest = procedure_version::Entity::find_by_id(proc_row.latest_version_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            StoreError::Db(DbErr::Custom(format!(
+                "procedure {code} has no latest version"
+            )))
+        })?;
+    if latest.content_hash == hash {
+        return Ok(Upserted::Unchanged);
+    }
+    let (version_id, outcome) = if latest.status == VersionStatus::Draft.code() {
+        let mut a: procedure_version::ActiveModel = latest.clone().into();
+        a.status = Set(input.status.code().to_owned());
+        a.data = Set(data_json.clone());
+        a.content_hash = Set(hash.clone());
+        a.decision_number = Set(p.decision_number.clone());
+        a.decision_date = Set(p.decision_date);
+        a.decision_authority = Set(p.decision_authority.map(|x| x.code().to_owned()));
+        a.effective_date = Set(p.effective_date);
+        a.published_at = Set(p.published_at);
+        a.updated_at = Set(now);
+        a.update(txn).await?;
+        (latest.id, Upserted::UpdatedDraft(latest.version_no))
+    } else {
+        let v = new_version(proc_row.id, latest.version_no + 1)
+            .insert(txn)
+            .await?;
+        (v.id, Upserted::NewVersion(v.version_no))
+    };
+    if input.status == VersionStatus::Published {
+        procedure_version::Entity::update_many()
+            .col_expr(
+                procedure_version::Column::Status,
+                sea_orm::sea_query::Expr::value(VersionStatus::Superseded.code()),
+            )
+            .filter(procedure_version::Column::ProcedureId.eq(proc_row.id))
+            .filter(procedure_version::Column::Status.eq(VersionStatus::Published.code()))
+            .filter(procedure_version::Column::Id.ne(version_id))
+            .exec(txn)
+            .await?;
+    }
+    let becomes_current = input.status != VersionStatus::Draft || !proc_row.published;
+    let mut row: procedure::ActiveModel = proc_row.clone().into();
+    row.latest_version_id = Set(version_id);
+    row.updated_at = Set(now);
+    if becomes_current {
+        copy_current(&mut row, input, version_id);
+    }
+    row.update(txn).await?;
+    if becomes_current {
+        reindex(db, txn, proc_row.id, &input.data.search_text()).await?;
+    }
+    let version_no = match outcome {
+        Upserted::NewVersion(n) | Upserted::UpdatedDraft(n) => n,
+        _ => latest.version_no,
+    };
+    audit::append(db, txn, ctx, Change {
+        action: if matches!(outcome, Upserted::NewVersion(_)) { "procedure.version_create" } else { "procedure.version_update" },
+        object_type: "procedure",
+        object_id: code.to_owned(),
+        before: json!({ "version": latest.version_no, "status": latest.status, "hash": latest.content_hash }),
+        after: json!({ "version": version_no, "status": input.status.code(), "hash": hash }),
+    })
+    .await?;
+    Ok(outcome)
+}
+
+/// Write one version in its own transaction.
+pub async fn upsert(
+    db: &Db,
+    ctx: &AuditCtx,
+    agency: &agency::Model,
+    input: &VersionInput,
+) -> Result<Upserted> {
+    let txn = db.begin_write().await?;
+    let out = upsert_in(db, &txn, ctx, agency, input).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// A procedure with its current and latest versions.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub procedure: procedure::Model,
+    pub current: procedure_version::Model,
+    pub latest: procedure_version::Model,
+}
+
+pub async fn find(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Found>> {
+    let Some(p) = procedure::Entity::find()
+        .filter(procedure::Column::Code.eq(code.trim()))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let current = procedure_version::Entity::find_by_id(p.current_version_id)
+        .one(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let latest = if p.latest_version_id == p.current_version_id {
+        current.clone()
+    } else {
+        procedure_version::Entity::find_by_id(p.latest_version_id)
+            .one(conn)
+            .await?
+            .ok_or(StoreError::NotFound)?
+    };
+    Ok(Some(Found {
+        procedure: p,
+        current,
+        latest,
+    }))
+}
+
+pub async fn versions(
+    conn: &impl ConnectionTrait,
+    procedure_id: Uuid,
+) -> Result<Vec<procedure_version::Model>> {
+    Ok(procedure_version::Entity::find()
+        .filter(procedure_version::Column::ProcedureId.eq(procedure_id))
+        .order_by_desc(procedure_version::Column::VersionNo)
+        .all(conn)
+        .await?)
+}
+
+/// The latest version of every procedure, by code (for export).
+pub async fn all_latest(conn: &impl ConnectionTrait) -> Result<Vec<procedure_version::Model>> {
+    let procs = procedure::Entity::find()
+        .order_by_asc(procedure::Column::Code)
+        .all(conn)
+        .await?;
+    let mut by_id: std::collections::HashMap<Uuid, procedure_version::Model> =
+        procedure_version::Entity::find()
+            .filter(procedure_version::Column::Id.is_in(procs.iter().map(|p| p.latest_version_id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect();
+    Ok(procs
+        .iter()
+        .filter_map(|p| by_id.remove(&p.latest_version_id))
+        .collect())
+}
+
+/// Filters of the catalogue.
+#[derive(Clone, Debug, Default)]
+pub struct SearchQuery {
+    /// Folded words, each matched as a prefix; all must match.
+    pub terms: Vec<String>,
+    pub field: Option<ProcedureField>,
+    pub agency: Option<String>,
+    pub online: Option<OnlineClass>,
+    /// Procedures that receive or return by post.
+    pub postal: Option<bool>,
+    pub published_only: bool,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One page of procedures and the total count.
+pub async fn search(db: &Db, q: &SearchQuery) -> Result<(Vec<procedure::Model>, u64)> {
+    let (rows, total) = search_with(db, q, false).await?;
+    if total == 0
+        && !q.terms.is_empty()
+        && db.backend() == Backend::Postgres
+        && trigram_available(db).await?
+    {
+        return search_with(db, q, true).await;
+    }
+    Ok((rows, total))
+}
+
+async fn trigram_available(db: &Db) -> Result<bool> {
+    let row = db
+        .conn()
+        .query_one_raw(Statement::from_string(
+            db.conn().get_database_backend(),
+            "SELECT COUNT(*) AS n FROM pg_extension WHERE extname = 'pg_trgm'",
+        ))
+        .await?;
+    Ok(row
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0)
+        > 0)
+}
+
+async fn search_with(
+    db: &Db,
+    q: &SearchQuery,
+    fuzzy: bool,
+) -> Result<(Vec<procedure::Model>, u64)> {
+    let backend = db.conn().get_database_backend();
+    let mut values: Vec<Value> = Vec::new();
+    let mut bind = |v: Value| {
+        values.push(v);
+        format!("${}", values.len())
+    };
+    let mut from = "procedure p".to_owned();
+    let mut wheres: Vec<String> = Vec::new();
+    let mut order = "p.code".to_owned();
+    if !q.terms.is_empty() {
+        match (db.backend(), fuzzy) {
+            (Backend::Sqlite, _) => {
+                let expr = q
+                    .terms
+                    .iter()
+                    .map(|t| format!("\"{t}\"*"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let k = bind(Value::from(expr));
+                from = format!(
+                    "procedure p JOIN (SELECT procedure_id, bm25(procedure_fts) AS rank FROM procedure_fts WHERE procedure_fts MATCH {k}) f ON f.procedure_id = p.id"
+                );
+                order = "f.rank, p.code".to_owned();
+            }
+            (Backend::Postgres, false) => {
+                let expr = q
+                    .terms
+                    .iter()
+                    .map(|t| format!("{t}:*"))
+                    .collect::<Vec<_>>()
+                    .join(" & ");
+                let k = bind(Value::from(expr));
+                wheres.push(format!(
+                    "to_tsvector('simple', p.search_text) @@ to_tsquery('simple', {k})"
+                ));
+                order = format!(
+                    "ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', {k})) DESC, p.code"
+                );
+            }
+            (Backend::Postgres, true) => {
+                let k = bind(Value::from(q.terms.join(" ")));
+                wheres.push(format!("word_similarity({k}, p.search_text) >= 0.5"));
+                order = format!("word_similarity({k}, p.search_text) DESC, p.code");
+            }
+        }
+    }
+    if q.published_only {
+        wheres.push("p.published = TRUE".to_owned());
+    }
+    if let Some(f) = q.field {
+        let k = bind(Value::from(f.code().to_owned()));
+        wheres.push(format!("p.field = {k}"));
+    }
+    if let Some(a) = &q.agency {
+        let k = bind(Value::from(a.clone()));
+        wheres.push(format!("p.agency_organ = {k}"));
+    }
+    if let Some(o) = q.online {
+        let k = bind(Value::from(o.code().to_owned()));
+        wheres.push(format!("p.online_class = {k}"));
+    }
+    if let Some(postal) = q.postal {
+        wheres.push(if postal {
+            "(p.postal_receipt OR p.postal_return)".to_owned()
+        } else {
+            "NOT (p.postal_receipt OR p.postal_return)".to_owned()
+        });
+    }
+    let where_sql = if wheres.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", wheres.join(" AND "))
+    };
+    let count_sql = format!("SELECT COUNT(*) AS n FROM {from}{where_sql}");
+    let total = db
+        .conn()
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            &count_sql,
+            values.clone(),
+        ))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    let page_sql = format!(
+        "SELECT p.* FROM {from}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+        q.limit.min(500),
+        q.offset
+    );
+    let rows = procedure::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(backend, &page_sql, values))
+        .all(db.conn())
+        .await?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
