@@ -150,6 +150,24 @@ pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
         motcua_store::account::create_user(db, &ctx, new).await?;
         created += 1;
     }
+    let catalog_ctx = AuditCtx {
+        agency_id: Some(agency.id),
+        ..ctx.clone()
+    };
+    let mut written = 0;
+    for (data, status, publication) in crate::demo_catalog::procedures(agency.organ_id.as_str()) {
+        let input = motcua_store::catalog::VersionInput {
+            data,
+            status,
+            publication,
+        };
+        if motcua_store::catalog::upsert(db, &catalog_ctx, &agency, &input).await?
+            != motcua_store::catalog::Upserted::Unchanged
+        {
+            written += 1;
+        }
+    }
+    println!("demo catalogue: {written} procedure version(s) written");
     println!(
         "demo data ready: {} with {} units; {created} demo account(s) created (password: {})",
         agency.name,

@@ -7,6 +7,7 @@
 
 mod calendar_cmd;
 mod demo;
+mod demo_catalog;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};

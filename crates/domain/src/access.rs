@@ -24,10 +24,14 @@ pub enum Permission {
     ViewAudit,
     /// Record or remove corrections of the working calendar (days off, working weekend days).
     ManageCalendar,
+    /// Create, edit, publish and abolish procedures of the catalogue.
+    ManageCatalog,
+    /// Import a whole catalogue file (replacing versions in bulk).
+    ImportCatalog,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 9] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
@@ -35,6 +39,8 @@ impl Permission {
         Self::UnlockAccounts,
         Self::ViewAudit,
         Self::ManageCalendar,
+        Self::ManageCatalog,
+        Self::ImportCatalog,
     ];
 }
 
@@ -56,7 +62,11 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
         (P::ViewOrganisation, r) if r.is_staff() => Some(Scope::All),
         (P::ListUsers | P::ViewAudit, R::Admin) => Some(Scope::All),
         (P::ListUsers | P::ViewAudit, R::UnitLeader) => Some(Scope::OwnUnit),
-        (P::ManageUsers | P::UnlockAccounts | P::ManageCalendar, R::Admin) => Some(Scope::All),
+        (P::ManageUsers | P::UnlockAccounts | P::ManageCalendar | P::ImportCatalog, R::Admin) => {
+            Some(Scope::All)
+        }
+        (P::ManageCatalog, R::Admin | R::Editor) => Some(Scope::All),
+
         _ => None,
     }
 }

@@ -176,3 +176,14 @@ pub fn subtree(units: &[unit::Model], root: Uuid) -> Vec<Uuid> {
 pub async fn unit_subtree(conn: &impl ConnectionTrait, root: Uuid) -> Result<Vec<Uuid>> {
     Ok(subtree(&units(conn).await?, root))
 }
+
+/// The agency with this OrganId.
+pub async fn find_agency(
+    conn: &impl ConnectionTrait,
+    organ_id: &str,
+) -> Result<Option<agency::Model>> {
+    Ok(agency::Entity::find()
+        .filter(agency::Column::OrganId.eq(organ_id.trim()))
+        .one(conn)
+        .await?)
+}

@@ -201,7 +201,9 @@ perms!(
     ManageUsers,
     UnlockAccounts,
     ViewAudit,
-    ManageCalendar
+    ManageCalendar,
+    ManageCatalog,
+    ImportCatalog
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

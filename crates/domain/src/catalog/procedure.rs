@@ -163,6 +163,7 @@ pub type LegacyLevel = u8;
 
 /// Thời hạn giải quyết: a value and its unit. Days may be halves; hours are whole.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProcessingTime {
     pub value: f64,
     pub unit: TimeUnit,
@@ -207,6 +208,7 @@ impl ProcessingTime {
 
 /// Thành phần hồ sơ.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Component {
     pub code: String,
     pub name: String,
@@ -220,6 +222,7 @@ pub struct Component {
 
 /// Phí, lệ phí, in đồng.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fee {
     pub name: String,
     pub amount_vnd: u64,
@@ -229,6 +232,7 @@ pub struct Fee {
 
 /// Căn cứ pháp lý: one legal act.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LegalAct {
     /// E.g. `49/2017/QH14`, `47/2011/NĐ-CP`.
     pub number: String,
@@ -239,6 +243,7 @@ pub struct LegalAct {
 
 /// One step of the procedure (trình tự thực hiện).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Step {
     pub order: u16,
     pub description: String,
@@ -246,6 +251,7 @@ pub struct Step {
 
 /// How the processing time is split among internal steps (by unit code or role).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Allocation {
     pub step: String,
     pub assignee: String,
@@ -254,6 +260,7 @@ pub struct Allocation {
 
 /// A form (mẫu đơn, tờ khai) to download.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Form {
     pub name: String,
     pub url: String,
@@ -261,6 +268,7 @@ pub struct Form {
 
 /// Everything a procedure says, as one version carries it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProcedureData {
     pub code: ProcedureCode,
     pub name: String,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod org;
 pub mod users;
 
@@ -17,7 +18,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"))
 )]
 struct ApiDoc;
 
@@ -49,6 +50,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
             calendar::put_calendar_day,
             calendar::delete_calendar_day
         ))
+        .routes(routes!(catalog::list_procedures, catalog::create_procedure))
+        .routes(routes!(catalog::get_procedure, catalog::update_procedure))
+        .routes(routes!(catalog::publish_procedure))
+        .routes(routes!(catalog::abolish_procedure))
         .split_for_parts()
 }
 

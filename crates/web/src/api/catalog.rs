@@ -1,0 +1,489 @@
+//! The procedure catalogue: public browsing and search, and the editors' actions (create, edit,
+//! publish, abolish), each audited.
+
+use super::ErrorEnvelope;
+use crate::auth::{Api, ManageCatalog};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
+use crate::ops::operation_id;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use motcua_domain::catalog::fold::query_terms;
+use motcua_domain::catalog::{
+    DecisionAuthority, OnlineClass, ProcedureData, ProcedureField, Publication, TimeUnit,
+    VersionStatus, checks,
+};
+use motcua_store::catalog::{self as store, SearchQuery, VersionInput};
+use motcua_store::entity::procedure;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+/// Longest search text accepted.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Words to find (Vietnamese with or without marks); each is matched as a prefix.
+    q: Option<String>,
+    /// A field code, e.g. `buu-chinh`.
+    field: Option<String>,
+    /// The implementing agency's OrganId.
+    agency: Option<String>,
+    /// `full`, `partial` or `none`.
+    online: Option<String>,
+    /// `true`: procedures that receive or return by post; `false`: those that do not.
+    postal: Option<bool>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProcessingTimeView {
+    value: f64,
+    unit: String,
+    /// E.g. "15 ngày làm việc".
+    label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProcedureItem {
+    code: String,
+    name: String,
+    field: String,
+    field_name: String,
+    online_class: String,
+    legacy_level: i16,
+    processing_time: ProcessingTimeView,
+    postal_receipt: bool,
+    postal_return: bool,
+    agency: String,
+    status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProcedurePage {
+    items: Vec<ProcedureItem>,
+    total: u64,
+    page: u64,
+    per_page: u64,
+}
+
+pub fn processing_label(value: f64, unit: &str) -> String {
+    TimeUnit::parse(unit)
+        .map(|u| motcua_domain::catalog::ProcessingTime { value, unit: u }.label_vi())
+        .unwrap_or_default()
+}
+
+pub fn item(p: procedure::Model) -> ProcedureItem {
+    ProcedureItem {
+        field_name: ProcedureField::parse(&p.field)
+            .map(|f| f.label_vi().to_owned())
+            .unwrap_or_default(),
+        processing_time: ProcessingTimeView {
+            label: processing_label(p.processing_value, &p.processing_unit),
+            value: p.processing_value,
+            unit: p.processing_unit,
+        },
+        code: p.code,
+        name: p.name,
+        field: p.field,
+        online_class: p.online_class,
+        legacy_level: p.legacy_level,
+        postal_receipt: p.postal_receipt,
+        postal_return: p.postal_return,
+        agency: p.agency_organ,
+        status: p.status,
+    }
+}
+
+/// Parse the catalogue's filters; every problem is named by its parameter.
+pub fn parse_filters(
+    q: Option<&str>,
+    field: Option<&str>,
+    agency: Option<&str>,
+    online: Option<&str>,
+    postal: Option<bool>,
+) -> Result<SearchQuery, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut sq = SearchQuery {
+        published_only: true,
+        postal,
+        ..Default::default()
+    };
+    if let Some(q) = q {
+        let chars = q.chars().count();
+        if q.trim().is_empty() {
+            errors.push(FieldError::new(
+                "q",
+                "từ khóa tìm kiếm trống; bỏ tham số q để xem toàn bộ danh mục",
+            ));
+        } else if chars > MAX_QUERY_CHARS {
+            errors.push(FieldError::new(
+                "q",
+                format!("từ khóa quá dài ({chars} ký tự, tối đa {MAX_QUERY_CHARS})"),
+            ));
+        } else {
+            sq.terms = query_terms(q);
+            if sq.terms.is_empty() {
+                errors.push(FieldError::new("q", "từ khóa không có chữ hoặc số nào"));
+            }
+        }
+    }
+    if let Some(f) = field.filter(|f| !f.is_empty()) {
+        match ProcedureField::parse(f) {
+            Some(f) => sq.field = Some(f),
+            None => errors.push(FieldError::new(
+                "field",
+                format!("lĩnh vực «{f}» không tồn tại"),
+            )),
+        }
+    }
+    if let Some(a) = agency.filter(|a| !a.is_empty()) {
+        match motcua_domain::org::OrganId::parse(a) {
+            Ok(a) => sq.agency = Some(a.as_str().to_owned()),
+            Err(e) => errors.push(FieldError::new("agency", e.to_string())),
+        }
+    }
+    if let Some(o) = online.filter(|o| !o.is_empty()) {
+        match OnlineClass::parse(o) {
+            Some(o) => sq.online = Some(o),
+            None => errors.push(FieldError::new(
+                "online",
+                format!("mức trực tuyến «{o}» không tồn tại (full, partial, none)"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(sq)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The public catalogue: browse by field, agency, online class and postal service; search.
+#[utoipa::path(get, path = "/api/v1/procedures", tag = "catalog", operation_id = "list_procedures",
+    params(ListQuery),
+    responses((status = 200, body = ProcedurePage), (status = 422, body = ErrorEnvelope)))]
+pub async fn list_procedures(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<axum::Json<ProcedurePage>> {
+    let mut sq = parse_filters(
+        q.q.as_deref(),
+        q.field.as_deref(),
+        q.agency.as_deref(),
+        q.online.as_deref(),
+        q.postal,
+    )
+    .map_err(ApiError::Invalid)?;
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(20);
+    let mut errors = Vec::new();
+    if page == 0 || page > 100_000 {
+        errors.push(FieldError::new("page", "trang phải từ 1"));
+    }
+    if !(1..=100).contains(&per_page) {
+        errors.push(FieldError::new(
+            "per_page",
+            "số mục mỗi trang phải từ 1 đến 100",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    sq.offset = (page - 1) * per_page;
+    sq.limit = per_page;
+    let (rows, total) = store::search(&state.db, &sq).await?;
+    if page > 1 && sq.offset >= total {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "page",
+            format!(
+                "trang {page} vượt quá số trang ({})",
+                total.div_ceil(per_page).max(1)
+            ),
+        )]));
+    }
+    Ok(axum::Json(ProcedurePage {
+        items: rows.into_iter().map(item).collect(),
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// The whole procedure as the public sees it, with its publication checks and version history.
+pub async fn procedure_json(state: &AppState, code: &str, editor: bool) -> ApiResult<Value> {
+    let found = store::find(state.db.conn(), code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !found.procedure.published && !editor {
+        return Err(ApiError::NotFound);
+    }
+    let shown = if editor {
+        &found.latest
+    } else {
+        &found.current
+    };
+    let v = store::version_input(shown)?;
+    let cal = state.calendar();
+    let checks = checks(&cal.working, &v.data, &v.publication);
+    let history = store::versions(state.db.conn(), found.procedure.id).await?;
+    let mut out = serde_json::to_value(&v.data).map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(obj) = out.as_object_mut() {
+        obj.insert("field_name".into(), json!(v.data.field.label_vi()));
+        obj.insert(
+            "processing_time_label".into(),
+            json!(v.data.processing_time.label_vi()),
+        );
+        obj.insert("status".into(), json!(v.status.code()));
+        obj.insert("version".into(), json!(shown.version_no));
+        obj.insert("publication".into(), json!(v.publication));
+        obj.insert("checks".into(), json!(checks));
+        obj.insert(
+            "versions".into(),
+            json!(history.iter().map(|h| json!({"version": h.version_no, "status": h.status, "published_at": h.published_at, "decision_number": h.decision_number})).collect::<Vec<_>>()),
+        );
+    }
+    Ok(out)
+}
+
+/// One procedure (published; its latest draft for editors through the editor endpoints).
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "catalog", operation_id = "get_procedure",
+    params(("code" = String, Path, description = "National code, e.g. 1.004495")),
+    responses((status = 200, description = "The procedure: the fields of ProcedureData plus status, version, publication, checks, versions", body = Object), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_procedure(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<axum::Json<Value>> {
+    Ok(axum::Json(procedure_json(&state, &code, false).await?))
+}
+
+async fn agency_for(
+    state: &AppState,
+    data: &ProcedureData,
+) -> ApiResult<motcua_store::entity::agency::Model> {
+    motcua_store::org::find_agency(state.db.conn(), &data.agency)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "agency",
+                format!("không có cơ quan mã «{}»", data.agency),
+            )])
+        })
+}
+
+fn validated(mut data: ProcedureData) -> ApiResult<ProcedureData> {
+    data.name = motcua_domain::catalog::fold::nfc(data.name.trim());
+    let problems = data.validate();
+    if problems.is_empty() {
+        Ok(data)
+    } else {
+        Err(ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| FieldError::new(p.field, p.message))
+                .collect(),
+        ))
+    }
+}
+
+/// Create a procedure as a draft (editors, admins).
+#[utoipa::path(post, path = "/api/v1/procedures", tag = "catalog", operation_id = "create_procedure",
+    security(("bearer" = [])), request_body(content = Object, description = "ProcedureData: code, name, field, level, agency, unit, authority, applicants, channels, postal_receipt, postal_return, processing_time{value,unit}, cutoff, online_class, legacy_level, result_name, result_kind, steps, components, fees, legal_basis, forms, allocation"),
+    responses((status = 201, body = Object), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn create_procedure(
+    State(state): State<AppState>,
+    caller: Api<ManageCatalog>,
+    ApiJson(data): ApiJson<ProcedureData>,
+) -> ApiResult<(StatusCode, axum::Json<Value>)> {
+    let data = validated(data)?;
+    if store::find(state.db.conn(), data.code.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::Conflict(format!(
+            "Thủ tục {} đã có; dùng PUT để sửa.",
+            data.code
+        )));
+    }
+    let agency = agency_for(&state, &data).await?;
+    let input = VersionInput {
+        data,
+        status: VersionStatus::Draft,
+        publication: Publication::default(),
+    };
+    store::upsert(
+        &state.db,
+        &caller.caller.audit_ctx(operation_id()),
+        &agency,
+        &input,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(procedure_json(&state, input.data.code.as_str(), true).await?),
+    ))
+}
+
+/// Edit a procedure: the latest draft is updated, or a new draft version is started.
+#[utoipa::path(put, path = "/api/v1/procedures/{code}", tag = "catalog", operation_id = "update_procedure",
+    security(("bearer" = [])), request_body = Object, params(("code" = String, Path)),
+    responses((status = 200, body = Object), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn update_procedure(
+    State(state): State<AppState>,
+    caller: Api<ManageCatalog>,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(data): ApiJson<ProcedureData>,
+) -> ApiResult<axum::Json<Value>> {
+    let data = validated(data)?;
+    if data.code.as_str() != code.trim() {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "code",
+            "mã trong nội dung khác mã trong đường dẫn",
+        )]));
+    }
+    let found = store::find(state.db.conn(), &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if found.procedure.status == VersionStatus::Abolished.code()
+        && found.latest.status == VersionStatus::Abolished.code()
+    {
+        return Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()));
+    }
+    let agency = agency_for(&state, &data).await?;
+    let input = VersionInput {
+        data,
+        status: VersionStatus::Draft,
+        publication: Publication::default(),
+    };
+    store::upsert(
+        &state.db,
+        &caller.caller.audit_ctx(operation_id()),
+        &agency,
+        &input,
+    )
+    .await?;
+    Ok(axum::Json(procedure_json(&state, &code, true).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// The announcing decision, e.g. `1234/QĐ-BTTTT`.
+    decision_number: String,
+    decision_date: NaiveDate,
+    /// `minister`, `deputy_minister` or `other`.
+    decision_authority: String,
+    /// When the version applies.
+    effective_date: NaiveDate,
+}
+
+/// Publish the latest draft under an announcing decision (editors, admins); the previous
+/// published version is superseded. The publication time is now.
+#[utoipa::path(post, path = "/api/v1/procedures/{code}/publish", tag = "catalog", operation_id = "publish_procedure",
+    security(("bearer" = [])), request_body = PublishRequest, params(("code" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn publish_procedure(
+    State(state): State<AppState>,
+    caller: Api<ManageCatalog>,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(req): ApiJson<PublishRequest>,
+) -> ApiResult<axum::Json<Value>> {
+    let Some(authority) = DecisionAuthority::parse(&req.decision_authority) else {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "decision_authority",
+            "minister, deputy_minister hoặc other",
+        )]));
+    };
+    if req.decision_number.trim().is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "decision_number",
+            "số quyết định công bố bắt buộc",
+        )]));
+    }
+    let found = store::find(state.db.conn(), &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if found.latest.status != VersionStatus::Draft.code() {
+        return Err(ApiError::Conflict(
+            "Không có bản dự thảo để công bố.".into(),
+        ));
+    }
+    let latest = store::version_input(&found.latest)?;
+    let agency = agency_for(&state, &latest.data).await?;
+    let input = VersionInput {
+        data: latest.data,
+        status: VersionStatus::Published,
+        publication: Publication {
+            decision_number: Some(req.decision_number.trim().to_owned()),
+            decision_date: Some(req.decision_date),
+            decision_authority: Some(authority),
+            effective_date: Some(req.effective_date),
+            published_at: Some(chrono::Utc::now()),
+        },
+    };
+    store::upsert(
+        &state.db,
+        &caller.caller.audit_ctx(operation_id()),
+        &agency,
+        &input,
+    )
+    .await?;
+    Ok(axum::Json(procedure_json(&state, &code, true).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbolishRequest {
+    decision_number: String,
+    decision_date: NaiveDate,
+}
+
+/// Abolish a procedure (editors, admins): it leaves the public catalogue; its history stays.
+#[utoipa::path(post, path = "/api/v1/procedures/{code}/abolish", tag = "catalog", operation_id = "abolish_procedure",
+    security(("bearer" = [])), request_body = AbolishRequest, params(("code" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn abolish_procedure(
+    State(state): State<AppState>,
+    caller: Api<ManageCatalog>,
+    ApiPath(code): ApiPath<String>,
+    ApiJson(req): ApiJson<AbolishRequest>,
+) -> ApiResult<axum::Json<Value>> {
+    if req.decision_number.trim().is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "decision_number",
+            "số quyết định bãi bỏ bắt buộc",
+        )]));
+    }
+    let found = store::find(state.db.conn(), &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if found.current.status == VersionStatus::Abolished.code() {
+        return Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()));
+    }
+    let current = store::version_input(&found.current)?;
+    let agency = agency_for(&state, &current.data).await?;
+    let input = VersionInput {
+        data: current.data,
+        status: VersionStatus::Abolished,
+        publication: Publication {
+            decision_number: Some(req.decision_number.trim().to_owned()),
+            decision_date: Some(req.decision_date),
+            decision_authority: current.publication.decision_authority,
+            effective_date: Some(req.decision_date),
+            published_at: Some(chrono::Utc::now()),
+        },
+    };
+    store::upsert(
+        &state.db,
+        &caller.caller.audit_ctx(operation_id()),
+        &agency,
+        &input,
+    )
+    .await?;
+    Ok(axum::Json(procedure_json(&state, &code, true).await?))
+}
