@@ -375,7 +375,7 @@ pub fn procedures(organ_id: &str) -> Vec<(ProcedureData, VersionStatus, Publicat
                 cutoff: (value <= 0.5 && unit == TimeUnit::WorkingDays).then(|| chrono::NaiveTime::from_hms_opt(15, 0, 0)).flatten(),
                 online_class,
                 legacy_level,
-                result_name: if name.starts_with("Cấp giấy phép") { name.replacen("Cấp ", "", 1) } else { format!("Văn bản chấp thuận: {name}") },
+                result_name: if let Some(rest) = name.strip_prefix("Cấp giấy phép") { format!("Giấy phép{rest}") } else { format!("Văn bản chấp thuận: {name}") },
                 result_kind: [ResultKind::Electronic, ResultKind::Both, ResultKind::Paper][n % 3],
                 dossier_required: true,
                 steps: vec![

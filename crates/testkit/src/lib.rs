@@ -293,6 +293,19 @@ impl TestApp {
         body["token"].as_str().unwrap().to_owned()
     }
 
+    /// A bearer token of a fresh admin account (created on first use).
+    pub async fn token_for_admin(&self) -> String {
+        let email = "quantri.kiemtra@test.vn";
+        let exists =
+            motcua_store::account::find_by_email(self.db.conn(), &Email::parse(email).unwrap())
+                .await
+                .unwrap();
+        if exists.is_none() {
+            self.user(email, Role::Admin, "TTTT").await;
+        }
+        self.token(email).await
+    }
+
     /// Sign in through the login page with a cookie-keeping client.
     pub async fn signed_in_browser(&self, email: &str) -> reqwest::Client {
         let b = self.browser();

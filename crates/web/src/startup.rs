@@ -56,6 +56,9 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/unlock", post(pages::admin::unlock_user))
         .route("/admin/audit", get(pages::admin::audit))
+        .route("/thu-tuc", get(pages::catalog::list))
+        .route("/thu-tuc/{code}", get(pages::catalog::detail))
+        .route("/thu-tuc/{code}/qr.svg", get(pages::catalog::qr))
         .route(
             "/admin/calendar",
             get(pages::calendar::get).post(pages::calendar::post),

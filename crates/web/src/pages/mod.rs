@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod calendar;
+pub mod catalog;
 pub mod home;
 pub mod login;
 
@@ -79,8 +80,14 @@ pub async fn load_agency_name(state: &AppState) {
 
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
-    let items: [(&str, &str, &str, Option<Permission>); 6] = [
+    let items: [(&str, &str, &str, Option<Permission>); 7] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
+        (
+            "/thu-tuc",
+            "Thủ tục hành chính",
+            "Danh mục thủ tục đang áp dụng",
+            None,
+        ),
         (
             "/admin/units",
             "Cơ cấu tổ chức",

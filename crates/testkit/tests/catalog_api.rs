@@ -1,0 +1,391 @@
+//! The catalogue over HTTP: browsing and searching, bad input, the editors' actions and who may
+//! take them, the public pages.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use motcua_domain::account::Role;
+use motcua_testkit::{Backend, TestApp, backend_test};
+use serde_json::{Value, json};
+
+fn procedure(code: &str, name: &str) -> Value {
+    json!({
+        "code": code, "name": name, "field": "buu-chinh", "level": "central", "agency": "000.00.00.G22", "unit": "VP",
+        "authority": "Bộ Thông tin và Truyền thông", "applicants": ["business"], "channels": ["online", "counter", "postal"],
+        "postal_receipt": true, "postal_return": true, "processing_time": {"value": 10.0, "unit": "working_days"},
+        "online_class": "full", "legacy_level": 4, "result_name": "Giấy phép bưu chính", "result_kind": "electronic",
+        "steps": [{"order": 1, "description": "Nộp hồ sơ"}],
+        "components": [{"code": "TP1", "name": "Đơn đề nghị", "originals": 1, "copies": 0, "required": true}],
+        "fees": [{"name": "Phí thẩm định", "amount_vnd": 5500000}],
+        "legal_basis": [{"number": "49/2010/QH12", "title": "Luật Bưu chính", "issued_on": "2010-06-17", "effective_on": "2027-07-01"}]
+    })
+}
+
+async fn an_editor_drafts_publishes_and_the_public_finds_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let token = app.token("bientap@test.vn").await;
+    let r = app
+        .post_json(
+            "/api/v1/procedures",
+            Some(&token),
+            &procedure("1.004495", "Cấp giấy phép bưu chính"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let created: Value = r.json().await.unwrap();
+    assert_eq!(
+        (created["status"].as_str(), created["version"].as_i64()),
+        (Some("draft"), Some(1))
+    );
+    // Drafts are not public.
+    assert_eq!(
+        app.get("/api/v1/procedures/1.004495", None).await.status(),
+        404
+    );
+    assert_eq!(
+        app.get("/api/v1/procedures?q=buu%20chinh", None)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["total"],
+        0
+    );
+
+    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let r = app
+        .post_json(
+            "/api/v1/procedures/1.004495/publish",
+            Some(&token),
+            &publish,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["status"], "published");
+    let failed: Vec<&str> = p["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] == false)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    // Published now (2026), more than 10 working days after a 2027 decision is impossible: the
+    // publication is before the decision, which counts as in time; the decision is 40 working days
+    // before the law takes effect.
+    assert!(failed.is_empty(), "{failed:?}");
+
+    let page: Value = app
+        .get(
+            "/api/v1/procedures?q=c%E1%BA%A5p%20gi%E1%BA%A5y%20ph%C3%A9p%20b%C6%B0u",
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    let item = &page["items"][0];
+    assert_eq!(
+        (
+            item["code"].as_str(),
+            item["online_class"].as_str(),
+            item["legacy_level"].as_i64()
+        ),
+        (Some("1.004495"), Some("full"), Some(4))
+    );
+    assert_eq!(item["processing_time"]["label"], "10 ngày làm việc");
+    let detail: Value = app
+        .get("/api/v1/procedures/1.004495", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["components"][0]["code"], "TP1");
+    assert_eq!(detail["channels"], json!(["online", "counter", "postal"]));
+    assert_eq!(
+        (
+            detail["postal_receipt"].as_bool(),
+            detail["postal_return"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+
+    // An edit is a new draft; the public still sees version 1 until it is published.
+    let mut edited = procedure("1.004495", "Cấp giấy phép bưu chính (sửa đổi)");
+    edited["processing_time"]["value"] = json!(7.0);
+    let r = app
+        .client()
+        .put(app.url("/api/v1/procedures/1.004495"))
+        .bearer_auth(&token)
+        .json(&edited)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let public: Value = app
+        .get("/api/v1/procedures/1.004495", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (public["name"].as_str(), public["version"].as_i64()),
+        (Some("Cấp giấy phép bưu chính"), Some(1))
+    );
+
+    let r = app
+        .post_json(
+            "/api/v1/procedures/1.004495/abolish",
+            Some(&token),
+            &json!({"decision_number": "99/QĐ-BTTTT", "decision_date": "2027-09-01"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/procedures/1.004495", None).await.status(),
+        404,
+        "abolished procedures leave the public catalogue"
+    );
+    let audit: Value = app
+        .get("/api/v1/audit?limit=20", Some(&app.token_for_admin().await))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .filter(|a| a.starts_with("procedure."))
+        .collect();
+    assert!(actions.len() >= 4, "{actions:?}");
+}
+backend_test!(
+    catalog_story,
+    an_editor_drafts_publishes_and_the_public_finds_it
+);
+
+async fn bad_catalogue_input_is_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let token = app.token("bientap@test.vn").await;
+    let field = |v: &Value| {
+        v["error"]["details"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    for (path, expected) in [
+        ("/api/v1/procedures?q=", "q"),
+        ("/api/v1/procedures?field=nong-nghiep", "field"),
+        ("/api/v1/procedures?online=level4", "online"),
+        ("/api/v1/procedures?per_page=1000", "per_page"),
+        ("/api/v1/procedures?page=5", "page"),
+        ("/api/v1/procedures?agency=BTTTT", "agency"),
+    ] {
+        let r = app.get(path, None).await;
+        assert_eq!(r.status(), 422, "{path}");
+        assert_eq!(field(&r.json().await.unwrap()), [expected], "{path}");
+    }
+    let long = format!("/api/v1/procedures?q={}", "a".repeat(1000));
+    let r = app.get(&long, None).await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.json::<Value>()
+            .await
+            .unwrap()
+            .to_string()
+            .contains("1000 ký tự")
+    );
+
+    let mut no_unit = procedure("1.004496", "Cấp phép thử");
+    no_unit["processing_time"] = json!({"value": 10.0});
+    let r = app
+        .post_json("/api/v1/procedures", Some(&token), &no_unit)
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(field(&r.json().await.unwrap()), ["processing_time.unit"]);
+    let mut no_components = procedure("1.004496", "Cấp phép thử");
+    no_components["components"] = json!([]);
+    let r = app
+        .post_json("/api/v1/procedures", Some(&token), &no_components)
+        .await;
+    assert_eq!(field(&r.json().await.unwrap()), ["components"]);
+    let r = app
+        .post_json(
+            "/api/v1/procedures",
+            Some(&token),
+            &procedure("1.0044", "Cấp phép thử"),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        app.post_json(
+            "/api/v1/procedures",
+            Some(&token),
+            &procedure("1.004496", "Cấp phép thử")
+        )
+        .await
+        .status()
+        .is_success()
+    );
+    let dup = app
+        .post_json(
+            "/api/v1/procedures",
+            Some(&token),
+            &procedure("1.004496", "Cấp phép thử"),
+        )
+        .await;
+    assert_eq!(dup.status(), 409);
+    let r = app.post_json("/api/v1/procedures/1.004496/publish", Some(&token), &json!({"decision_number": "1/QĐ", "decision_date": "2027-05-03", "decision_authority": "chairman", "effective_date": "2027-07-01"})).await;
+    assert_eq!(field(&r.json().await.unwrap()), ["decision_authority"]);
+}
+backend_test!(catalog_bad_input, bad_catalogue_input_is_named);
+
+async fn only_editors_and_admins_change_the_catalogue(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let roles = [
+        (Role::Applicant, "a@test.vn", "MOTCUA", false),
+        (Role::DeskOfficer, "d@test.vn", "MOTCUA", false),
+        (Role::Officer, "o@test.vn", "CVT", false),
+        (Role::UnitLeader, "l@test.vn", "CVT", false),
+        (Role::ParOfficer, "p@test.vn", "VP", false),
+        (Role::Editor, "e@test.vn", "TTTT", true),
+        (Role::Admin, "m@test.vn", "TTTT", true),
+    ];
+    let mut failures = Vec::new();
+    for (i, (role, email, unit, allowed)) in roles.into_iter().enumerate() {
+        app.user(email, role, unit).await;
+        let token = app.token(email).await;
+        let code = format!("1.00450{i}");
+        let c = app.client();
+        let publish = json!({"decision_number": "1/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+        let statuses = [
+            (
+                "POST /api/v1/procedures",
+                c.post(app.url("/api/v1/procedures"))
+                    .bearer_auth(&token)
+                    .json(&procedure(&code, "Thủ tục thử"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+            ),
+            (
+                "PUT /api/v1/procedures/{code}",
+                c.put(app.url(&format!("/api/v1/procedures/{code}")))
+                    .bearer_auth(&token)
+                    .json(&procedure(&code, "Thủ tục thử 2"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+            ),
+            (
+                "POST …/publish",
+                c.post(app.url(&format!("/api/v1/procedures/{code}/publish")))
+                    .bearer_auth(&token)
+                    .json(&publish)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+            ),
+            (
+                "POST …/abolish",
+                c.post(app.url(&format!("/api/v1/procedures/{code}/abolish")))
+                    .bearer_auth(&token)
+                    .json(&json!({"decision_number": "2/QĐ-BTTTT", "decision_date": "2027-09-01"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+            ),
+        ];
+        for (route, status) in statuses {
+            let ok = if allowed {
+                status.is_success()
+            } else {
+                status == 403
+            };
+            if !ok {
+                failures.push(format!("{role:?} {route}: {status}"));
+            }
+        }
+    }
+    assert_eq!(
+        app.post_json("/api/v1/procedures", None, &procedure("1.009999", "x"))
+            .await
+            .status(),
+        401
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+backend_test!(
+    catalog_permissions,
+    only_editors_and_admins_change_the_catalogue
+);
+
+async fn the_public_pages_search_and_print_with_a_qr_code(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let token = app.token("bientap@test.vn").await;
+    app.post_json(
+        "/api/v1/procedures",
+        Some(&token),
+        &procedure("1.004495", "Cấp giấy phép bưu chính"),
+    )
+    .await;
+    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    app.post_json(
+        "/api/v1/procedures/1.004495/publish",
+        Some(&token),
+        &publish,
+    )
+    .await;
+
+    let list = app
+        .get("/thu-tuc?q=buu+chinh", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("1 thủ tục khớp") && list.contains("href=\"/thu-tuc/1.004495\""),
+        "{list}"
+    );
+    let bad = app
+        .get(&format!("/thu-tuc?q={}", "x".repeat(1000)), None)
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("từ khóa quá dài"));
+    let page = app
+        .get("/thu-tuc/1.004495", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Cấp giấy phép bưu chính")
+            && page.contains("5.500.000 đồng")
+            && page.contains("Quyết định số 1234/QĐ-BTTTT")
+    );
+    assert!(
+        page.contains(&format!("http://{}/thu-tuc/1.004495", app.addr)),
+        "absolute permalink"
+    );
+    assert!(
+        !page.contains("Kiểm tra công bố"),
+        "the public does not see the editors' checks"
+    );
+    let qr = app.get("/thu-tuc/1.004495/qr.svg", None).await;
+    assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+    assert!(qr.text().await.unwrap().starts_with("<?xml"));
+    assert_eq!(app.get("/thu-tuc/1.000000", None).await.status(), 404);
+}
+backend_test!(
+    catalog_pages,
+    the_public_pages_search_and_print_with_a_qr_code
+);

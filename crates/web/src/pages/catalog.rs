@@ -1,0 +1,330 @@
+//! The public catalogue: search and browse, and the printable page of one procedure with a QR code
+//! to its permalink. Editors and admins also see drafts and the publication checks.
+
+use super::{Layout, html};
+use crate::api::catalog::{parse_filters, processing_label};
+use crate::auth::{CsrfToken, Viewer};
+use crate::error::{FieldError, PageError, PageResult};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use motcua_domain::access::{self, Permission};
+use motcua_domain::catalog::{OnlineClass, ProcedureData, ProcedureField, VersionStatus, checks};
+use motcua_store::catalog as store;
+use serde::Deserialize;
+
+pub struct Row {
+    code: String,
+    name: String,
+    field: String,
+    time: String,
+    online: &'static str,
+    postal: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "catalog_list.html")]
+struct ListPage {
+    l: Layout,
+    q: String,
+    field: String,
+    online: String,
+    postal: String,
+    fields: Vec<(&'static str, &'static str)>,
+    onlines: Vec<(&'static str, &'static str)>,
+    items: Vec<Row>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    link_prefix: String,
+    errors: Vec<FieldError>,
+}
+
+impl ListPage {
+    fn error_for(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    online: Option<String>,
+    #[serde(default)]
+    postal: Option<String>,
+    #[serde(default)]
+    page: Option<u64>,
+}
+
+const PER_PAGE: u64 = 25;
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Query(p): Query<ListParams>,
+) -> PageResult<Response> {
+    let l = Layout::build(&state, &viewer, &csrf, "/thu-tuc").await;
+    // An empty search box means "everything" on the page (the API asks for the parameter's absence).
+    let q_text = p.q.clone().unwrap_or_default();
+    let q = Some(q_text.as_str()).filter(|q| !q.trim().is_empty());
+    let postal = match p.postal.as_deref() {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    };
+    let page = p.page.unwrap_or(1).max(1);
+    let (items, total, errors, status) =
+        match parse_filters(q, p.field.as_deref(), None, p.online.as_deref(), postal) {
+            Ok(mut sq) => {
+                sq.offset = (page - 1) * PER_PAGE;
+                sq.limit = PER_PAGE;
+                let (rows, total) = store::search(&state.db, &sq).await?;
+                (rows, total, Vec::new(), StatusCode::OK)
+            }
+            Err(errors) => (Vec::new(), 0, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        };
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let link_prefix = format!(
+        "/thu-tuc?q={}&field={}&online={}&postal={}&",
+        urlencode(&q_text),
+        urlencode(p.field.as_deref().unwrap_or("")),
+        urlencode(p.online.as_deref().unwrap_or("")),
+        urlencode(p.postal.as_deref().unwrap_or(""))
+    );
+    let rows = items
+        .into_iter()
+        .map(|r| Row {
+            time: processing_label(r.processing_value, &r.processing_unit),
+            field: ProcedureField::parse(&r.field)
+                .map(|f| f.label_vi().to_owned())
+                .unwrap_or_default(),
+            online: OnlineClass::parse(&r.online_class).map_or("", OnlineClass::label_vi),
+            postal: if r.postal_receipt || r.postal_return {
+                "Có"
+            } else {
+                "Không"
+            },
+            code: r.code,
+            name: r.name,
+        })
+        .collect();
+    let page_view = ListPage {
+        l,
+        q: q_text,
+        field: p.field.unwrap_or_default(),
+        online: p.online.unwrap_or_default(),
+        postal: p.postal.unwrap_or_default(),
+        fields: ProcedureField::ALL
+            .iter()
+            .map(|f| (f.code(), f.label_vi()))
+            .collect(),
+        onlines: OnlineClass::ALL
+            .iter()
+            .map(|o| (o.code(), o.label_vi()))
+            .collect(),
+        items: rows,
+        total,
+        page,
+        pages,
+        link_prefix,
+        errors,
+    };
+    Ok(html(status, &page_view))
+}
+
+#[derive(Template)]
+#[template(path = "catalog_detail.html")]
+struct DetailPage {
+    l: Layout,
+    d: ProcedureData,
+    field_name: &'static str,
+    level: &'static str,
+    applicants: String,
+    channels: String,
+    time: String,
+    cutoff: String,
+    online: &'static str,
+    result_kind: &'static str,
+    fees: Vec<String>,
+    legal: Vec<String>,
+    decision: String,
+    published: bool,
+    status_label: &'static str,
+    permalink: String,
+    show_checks: bool,
+    checks: Vec<(String, bool, String)>,
+}
+
+/// The absolute address of a procedure's page: from `public_url`, else from the request's host.
+fn permalink(state: &AppState, headers: &HeaderMap, code: &str) -> String {
+    let base = match state.config.public_url.as_deref() {
+        Some(u) => u.trim_end_matches('/').to_owned(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        }
+    };
+    format!("{base}/thu-tuc/{code}")
+}
+
+fn vnd(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} đồng")
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Path(code): Path<String>,
+) -> PageResult<Response> {
+    let editor = viewer
+        .0
+        .as_ref()
+        .is_some_and(|c| access::allows(c.role, Permission::ManageCatalog));
+    let found = store::find(state.db.conn(), &code)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    if !found.procedure.published && !editor {
+        return Err(PageError::NotFound);
+    }
+    let shown = if editor {
+        &found.latest
+    } else {
+        &found.current
+    };
+    let v = store::version_input(shown)?;
+    let cal = state.calendar();
+    let check_rows = checks(&cal.working, &v.data, &v.publication)
+        .into_iter()
+        .map(|c| (c.source.to_owned(), c.passed, c.detail))
+        .collect();
+    let l = Layout::build(&state, &viewer, &csrf, "/thu-tuc").await;
+    let d = v.data;
+    let page = DetailPage {
+        field_name: d.field.label_vi(),
+        level: d.level.label_vi(),
+        applicants: d
+            .applicants
+            .iter()
+            .map(|a| a.label_vi())
+            .collect::<Vec<_>>()
+            .join("; "),
+        channels: d
+            .channels
+            .iter()
+            .map(|c| c.label_vi())
+            .collect::<Vec<_>>()
+            .join("; "),
+        time: d.processing_time.label_vi(),
+        cutoff: d
+            .cutoff
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
+        online: d.online_class.label_vi(),
+        result_kind: d.result_kind.label_vi(),
+        fees: d
+            .fees
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}: {}{}",
+                    f.name,
+                    vnd(f.amount_vnd),
+                    if f.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", f.note)
+                    }
+                )
+            })
+            .collect(),
+        legal: d
+            .legal_basis
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} (ban hành {}, hiệu lực {})",
+                    a.title,
+                    a.number,
+                    a.issued_on.format("%d/%m/%Y"),
+                    a.effective_on.format("%d/%m/%Y")
+                )
+            })
+            .collect(),
+        decision: match (&v.publication.decision_number, v.publication.decision_date) {
+            (Some(n), Some(dd)) => format!("Quyết định số {n} ngày {}", dd.format("%d/%m/%Y")),
+            _ => String::new(),
+        },
+        published: v.status == VersionStatus::Published,
+        status_label: v.status.label_vi(),
+        permalink: permalink(&state, &headers, d.code.as_str()),
+        show_checks: editor,
+        checks: check_rows,
+        l,
+        d,
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+/// The QR code of a procedure's permalink, as SVG.
+pub async fn qr(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> PageResult<Response> {
+    let found = store::find(state.db.conn(), &code)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let link = permalink(&state, &headers, &found.procedure.code);
+    let qr = qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))?;
+    let svg = qr
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(132, 132)
+        .quiet_zone(true)
+        .build();
+    let mut r = svg.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    Ok(r)
+}
