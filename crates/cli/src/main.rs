@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod calendar_cmd;
+mod catalog_cmd;
 mod demo;
 mod demo_catalog;
 
@@ -47,6 +48,9 @@ enum Command {
     /// Show units.
     #[command(subcommand)]
     Unit(UnitCommand),
+    /// Import or export the procedure catalogue.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -140,6 +144,26 @@ enum UnitCommand {
         /// Print `[{"id","code","name","parent_id"}]`.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Import a CSV, XLSX or JSON file: all or nothing, every problem reported with its row.
+    Import {
+        file: String,
+        /// csv, xlsx or json (default: from the file name).
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Export the latest version of every procedure.
+    Export {
+        /// csv (default), xlsx or json.
+        #[arg(long)]
+        format: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<String>,
     },
 }
 
@@ -298,6 +322,17 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
                 Vec::new()
             };
             calendar_cmd::deadline(&received, &duration, cutoff.as_deref(), json, hours, &days)
+        }
+        Command::Catalog(cmd) => {
+            let db = connect(&config).await?;
+            match cmd {
+                CatalogCommand::Import { file, format } => {
+                    catalog_cmd::import(&db, &run_id(), &file, format.as_deref()).await
+                }
+                CatalogCommand::Export { format, out } => {
+                    catalog_cmd::export(&db, format.as_deref(), out.as_deref()).await
+                }
+            }
         }
         Command::Migrate => {
             let db = connect(&config).await?;

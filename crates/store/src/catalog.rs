@@ -7,7 +7,8 @@ use crate::audit::{self, AuditCtx, Change};
 use crate::db::{Backend, Db};
 use crate::entity::{agency, procedure, procedure_version};
 use crate::error::{Result, StoreError};
-use chrono::Utc;
+use chrono::{Timelike, Utc};
+
 use motcua_domain::catalog::{
     DecisionAuthority, OnlineClass, ProcedureData, ProcedureField, Publication, VersionStatus,
 };
@@ -112,6 +113,24 @@ pub async fn upsert_in(
     input: &VersionInput,
 ) -> Result<Upserted> {
     let now = Utc::now();
+    // Publication times are kept to the second, so that what is stored, exported and imported
+    // again hashes the same on both backends (PostgreSQL keeps microseconds, chrono nanoseconds).
+    let normalised;
+    let input = if input
+        .publication
+        .published_at
+        .is_some_and(|t| t.timestamp_subsec_nanos() != 0)
+    {
+        let mut n = input.clone();
+        n.publication.published_at = n
+            .publication
+            .published_at
+            .and_then(|t| t.with_nanosecond(0));
+        normalised = n;
+        &normalised
+    } else {
+        input
+    };
     let hash = content_hash(input)?;
     let data_json = serde_json::to_string(&input.data)
         .map_err(|e| StoreError::Db(DbErr::Custom(format!("procedure serialisation: {e}"))))?;
@@ -457,4 +476,75 @@ async fn search_with(
         .all(db.conn())
         .await?;
     Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub total: usize,
+    pub created: usize,
+    pub new_versions: usize,
+    pub updated_drafts: usize,
+    pub unchanged: usize,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A procedure names an agency that does not exist: (index in the input, OrganId).
+    #[error("unknown agency")]
+    UnknownAgency(Vec<(usize, String)>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Write every version in one transaction: all of them or none. `progress` is called with the
+/// number written so far.
+pub async fn import(
+    db: &Db,
+    ctx: &AuditCtx,
+    inputs: &[VersionInput],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ImportReport, ImportError> {
+    let agencies: std::collections::HashMap<String, agency::Model> =
+        crate::org::agencies(db.conn())
+            .await?
+            .into_iter()
+            .map(|a| (a.organ_id.clone(), a))
+            .collect();
+    let unknown: Vec<(usize, String)> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !agencies.contains_key(i.data.agency.trim()))
+        .map(|(n, i)| (n, i.data.agency.clone()))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ImportError::UnknownAgency(unknown));
+    }
+    let mut report = ImportReport {
+        total: inputs.len(),
+        ..Default::default()
+    };
+    let txn = db.begin_write().await?;
+    for (n, input) in inputs.iter().enumerate() {
+        let Some(agency) = agencies.get(input.data.agency.trim()) else {
+            continue;
+        };
+        let ctx = AuditCtx {
+            agency_id: Some(agency.id),
+            ..ctx.clone()
+        };
+        match upsert_in(db, &txn, &ctx, agency, input).await? {
+            Upserted::Created => report.created += 1,
+            Upserted::NewVersion(_) => report.new_versions += 1,
+            Upserted::UpdatedDraft(_) => report.updated_drafts += 1,
+            Upserted::Unchanged => report.unchanged += 1,
+        }
+        if n % 250 == 249 {
+            progress(n + 1);
+        }
+    }
+    txn.commit().await.map_err(StoreError::from)?;
+    progress(inputs.len());
+    Ok(report)
 }

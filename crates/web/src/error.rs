@@ -56,6 +56,9 @@ pub enum ApiError {
     RateLimited(Duration),
     #[error("locked")]
     Locked,
+    /// A file was refused as a whole; `details.rows` lists every problem with its row and column.
+    #[error("import rejected")]
+    ImportRejected(Value),
     #[error("storage")]
     Store(#[from] StoreError),
     #[error("internal")]
@@ -128,7 +131,14 @@ impl ApiError {
                 "Quá nhiều lần đăng nhập không thành công; vui lòng thử lại sau hoặc liên hệ quản trị.".into(),
                 Value::Null,
             ),
+            Self::ImportRejected(rows) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "import_rejected",
+                "Tệp có lỗi; chưa nhập dữ liệu nào. Sửa các dòng được liệt kê rồi nhập lại.".into(),
+                json!({ "rows": rows }),
+            ),
             Self::Store(e) => store_parts(e),
+
             Self::Internal(_) => internal_parts(),
         }
     }

@@ -7,8 +7,8 @@ pub mod publication;
 pub mod review;
 
 pub use procedure::{
-    Applicant, Channel, Component, DecisionAuthority, Fee, Form, LegalAct, Level, OnlineClass,
-    Problem, ProcedureCode, ProcedureData, ProcedureField, ProcessingTime, ResultKind, Step,
-    TimeUnit, VersionStatus,
+    Allocation, Applicant, Channel, Component, DecisionAuthority, Fee, Form, LegalAct, Level,
+    OnlineClass, Problem, ProcedureCode, ProcedureData, ProcedureField, ProcessingTime, ResultKind,
+    Step, TimeUnit, VersionStatus,
 };
 pub use publication::{Check, Publication, checks};

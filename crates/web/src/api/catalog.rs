@@ -487,3 +487,99 @@ pub async fn abolish_procedure(
     .await?;
     Ok(axum::Json(procedure_json(&state, &code, true).await?))
 }
+
+/// Import a whole catalogue file (admins): CSV, XLSX or JSON by `Content-Type`. All or nothing:
+/// any bad row imports nothing and the answer lists every problem with its row and column.
+#[utoipa::path(post, path = "/api/v1/procedures/import", tag = "catalog", operation_id = "import_procedures",
+    security(("bearer" = [])),
+    request_body(content = String, description = "The file; Content-Type text/csv, application/json or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet. Layout: docs/CATALOG-FORMAT.md"),
+    responses((status = 200, body = Object, description = "{total, created, new_versions, updated_drafts, unchanged}"),
+              (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 413, body = ErrorEnvelope),
+              (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn import_procedures(
+    State(state): State<AppState>,
+    caller: Api<crate::auth::ImportCatalog>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<axum::Json<Value>> {
+    use motcua_render::catalog_sheet::{Format, read};
+    let format = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Format::of_content_type)
+        .ok_or(ApiError::UnsupportedMediaType)?;
+    let entries = read(&body, format).map_err(|rows| ApiError::ImportRejected(json!(rows)))?;
+    let inputs: Vec<VersionInput> = entries
+        .into_iter()
+        .map(|e| VersionInput {
+            data: e.data,
+            status: e.status,
+            publication: e.publication,
+        })
+        .collect();
+    match store::import(&state.db, &caller.caller.audit_ctx(operation_id()), &inputs, &|_| {}).await {
+        Ok(report) => Ok(axum::Json(json!(report))),
+        Err(store::ImportError::UnknownAgency(list)) => Err(ApiError::ImportRejected(json!(list
+            .into_iter()
+            .map(|(i, organ)| json!({"row": i + 1, "column": "agency", "message": format!("không có cơ quan mã «{organ}»")}))
+            .collect::<Vec<_>>()))),
+        Err(store::ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `csv` (default), `xlsx` or `json`.
+    format: Option<String>,
+}
+
+/// The latest version of every procedure as a file (editors, admins); importing it back changes nothing.
+#[utoipa::path(get, path = "/api/v1/procedures/export", tag = "catalog", operation_id = "export_procedures",
+    security(("bearer" = [])), params(ExportQuery),
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn export_procedures(
+    State(state): State<AppState>,
+    _caller: Api<ManageCatalog>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    use motcua_render::catalog_sheet::{Entry, Format, write};
+    let format = match q.format.as_deref() {
+        None => Format::Csv,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new("format", "csv, xlsx hoặc json")])
+        })?,
+    };
+    let versions = store::all_latest(state.db.conn()).await?;
+    let entries = versions
+        .iter()
+        .map(|v| {
+            store::version_input(v).map(|i| Entry {
+                status: i.status,
+                publication: i.publication,
+                data: i.data,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let bytes = write(&entries, format).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+        Format::Json => "json",
+    };
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                format.content_type().to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"thu-tuc.{ext}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

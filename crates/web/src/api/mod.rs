@@ -54,6 +54,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::get_procedure, catalog::update_procedure))
         .routes(routes!(catalog::publish_procedure))
         .routes(routes!(catalog::abolish_procedure))
+        .routes(routes!(catalog::import_procedures))
+        .routes(routes!(catalog::export_procedures))
         .split_for_parts()
 }
 
