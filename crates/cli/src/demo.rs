@@ -168,6 +168,59 @@ pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
         }
     }
     println!("demo catalogue: {written} procedure version(s) written");
+    if motcua_store::review::plans(db.conn()).await?.is_empty() {
+        let codes: Vec<String> = crate::demo_catalog::procedures(agency.organ_id.as_str())
+            .into_iter()
+            .step_by(6)
+            .map(|(d, _, _)| d.code.to_string())
+            .collect();
+        let plan = motcua_store::review::create_plan(
+            db,
+            &catalog_ctx,
+            motcua_store::review::NewPlan {
+                agency_id: agency.id,
+                year: 2021,
+                name: "Kế hoạch rà soát, đánh giá thủ tục hành chính năm 2021".into(),
+                decision_number: Some("Quyết định 310/QĐ-BTTTT ngày 05/3/2021".into()),
+                procedure_codes: codes.clone(),
+            },
+        )
+        .await?;
+        use motcua_domain::catalog::review::FindingStatus as S;
+        for (i, code) in codes.iter().enumerate() {
+            let (reviewed, status, finding, proposal) = match i % 5 {
+                0 => (true, S::NoIssue, "", ""),
+                1 => (
+                    true,
+                    S::Proposed,
+                    "Thành phần hồ sơ yêu cầu bản sao có chứng thực không cần thiết",
+                    "Bỏ yêu cầu chứng thực, dùng dữ liệu số",
+                ),
+                2 => (
+                    true,
+                    S::Handled,
+                    "Thời hạn giải quyết dài hơn mức cần thiết",
+                    "Rút ngắn thời hạn còn 10 ngày làm việc",
+                ),
+                3 => (
+                    true,
+                    S::Open,
+                    "Mẫu đơn chưa thống nhất với Cổng Dịch vụ công quốc gia",
+                    "",
+                ),
+                _ => (false, S::NoIssue, "", ""),
+            };
+            let update = motcua_store::review::ItemUpdate {
+                reviewed,
+                status,
+                finding: finding.into(),
+                proposal: proposal.into(),
+            };
+            motcua_store::review::update_item(db, &catalog_ctx, plan.id, code, update).await?;
+        }
+        println!("demo review plan 2021: {} procedures", codes.len());
+    }
+
     println!(
         "demo data ready: {} with {} units; {created} demo account(s) created (password: {})",
         agency.name,

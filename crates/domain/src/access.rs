@@ -28,10 +28,12 @@ pub enum Permission {
     ManageCatalog,
     /// Import a whole catalogue file (replacing versions in bulk).
     ImportCatalog,
+    /// Keep the plans to review procedures and their findings (T3.3).
+    ManageReviews,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
@@ -41,6 +43,7 @@ impl Permission {
         Self::ManageCalendar,
         Self::ManageCatalog,
         Self::ImportCatalog,
+        Self::ManageReviews,
     ];
 }
 
@@ -66,6 +69,7 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
             Some(Scope::All)
         }
         (P::ManageCatalog, R::Admin | R::Editor) => Some(Scope::All),
+        (P::ManageReviews, R::Admin | R::ParOfficer) => Some(Scope::All),
 
         _ => None,
     }

@@ -548,3 +548,23 @@ pub async fn import(
     progress(inputs.len());
     Ok(report)
 }
+
+/// The current version of every procedure, by code (the published one, else the latest).
+pub async fn all_current(conn: &impl ConnectionTrait) -> Result<Vec<procedure_version::Model>> {
+    let procs = procedure::Entity::find()
+        .order_by_asc(procedure::Column::Code)
+        .all(conn)
+        .await?;
+    let mut by_id: std::collections::HashMap<Uuid, procedure_version::Model> =
+        procedure_version::Entity::find()
+            .filter(procedure_version::Column::Id.is_in(procs.iter().map(|p| p.current_version_id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect();
+    Ok(procs
+        .iter()
+        .filter_map(|p| by_id.remove(&p.current_version_id))
+        .collect())
+}

@@ -14,6 +14,8 @@ pub mod error;
 pub mod migration;
 pub mod org;
 pub mod password;
+pub mod review;
+
 pub mod session;
 pub mod token;
 

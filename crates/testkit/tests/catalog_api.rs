@@ -389,3 +389,160 @@ backend_test!(
     catalog_pages,
     the_public_pages_search_and_print_with_a_qr_code
 );
+
+async fn the_reform_office_keeps_a_review_plan_and_its_completion(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    app.user("cchc@test.vn", Role::ParOfficer, "VP").await;
+    app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    let editor = app.token("bientap@test.vn").await;
+    let par = app.token("cchc@test.vn").await;
+    let officer = app.token("chuyenvien@test.vn").await;
+    for code in ["1.004495", "1.004496", "1.004497", "1.004498"] {
+        assert_eq!(
+            app.post_json(
+                "/api/v1/procedures",
+                Some(&editor),
+                &procedure(code, "Thủ tục rà soát")
+            )
+            .await
+            .status(),
+            201
+        );
+    }
+    let body = json!({"year": 2021, "name": "Kế hoạch rà soát năm 2021", "decision_number": "310/QĐ-BTTTT",
+                      "procedures": ["1.004495", "1.004496", "1.004497", "1.004498"]});
+    assert_eq!(
+        app.post_json("/api/v1/review-plans", Some(&officer), &body)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_json("/api/v1/review-plans", Some(&editor), &body)
+            .await
+            .status(),
+        403
+    );
+    let r = app
+        .post_json("/api/v1/review-plans", Some(&par), &body)
+        .await;
+    assert_eq!(r.status(), 201);
+    let plan: Value = r.json().await.unwrap();
+    let id = plan["id"].as_str().unwrap().to_owned();
+    assert_eq!(plan["reviewed_share"], 0.0);
+
+    let put = |code: &str, body: Value| {
+        app.client()
+            .put(app.url(&format!("/api/v1/review-plans/{id}/items/{code}")))
+            .bearer_auth(&par)
+            .json(&body)
+            .send()
+    };
+    put("1.004495", json!({"reviewed": true, "status": "no_issue"}))
+        .await
+        .unwrap();
+    put("1.004496", json!({"reviewed": true, "status": "proposed", "finding": "Yêu cầu bản sao chứng thực", "proposal": "Bỏ chứng thực"})).await.unwrap();
+    let r = put(
+        "1.004497",
+        json!({"reviewed": true, "status": "open", "finding": "Mẫu đơn chưa thống nhất"}),
+    )
+    .await
+    .unwrap();
+    let v: Value = r.json().await.unwrap();
+    // 3 of 4 reviewed; 1 of the 2 problems proposed for handling.
+    assert_eq!(
+        (
+            v["reviewed_share"].as_f64(),
+            v["problems_handled_share"].as_f64()
+        ),
+        (Some(0.75), Some(0.5))
+    );
+    let r = put(
+        "1.004498",
+        json!({"reviewed": false, "status": "handled", "finding": "x"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = put("1.004498", json!({"reviewed": true, "status": "open"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "a problem needs its finding");
+    assert_eq!(
+        put("1.999999", json!({"reviewed": true, "status": "no_issue"}))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let bad = app
+        .post_json(
+            "/api/v1/review-plans",
+            Some(&par),
+            &json!({"year": 2021, "name": "x", "procedures": ["1.000001", "abc"]}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let listed: Value = app
+        .get("/api/v1/review-plans", Some(&par))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["items_total"], 4);
+    let b = app.signed_in_browser("cchc@test.vn").await;
+    let page = b
+        .get(app.url("/admin/review-plans"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Kế hoạch rà soát năm 2021")
+            && page.contains("75,0%")
+            && page.contains("Mẫu đơn chưa thống nhất")
+    );
+}
+backend_test!(
+    review_plans,
+    the_reform_office_keeps_a_review_plan_and_its_completion
+);
+
+async fn the_checks_page_counts_t31_and_t32(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let editor = app.token("bientap@test.vn").await;
+    app.post_json(
+        "/api/v1/procedures",
+        Some(&editor),
+        &procedure("1.004495", "Thủ tục đúng hạn"),
+    )
+    .await;
+    app.post_json(
+        "/api/v1/procedures",
+        Some(&editor),
+        &procedure("1.004496", "Thủ tục ký sai thẩm quyền"),
+    )
+    .await;
+    let ok = json!({"decision_number": "1/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let wrong = json!({"decision_number": "2/QĐ-CVT", "decision_date": "2027-05-03", "decision_authority": "other", "effective_date": "2027-07-01"});
+    app.post_json("/api/v1/procedures/1.004495/publish", Some(&editor), &ok)
+        .await;
+    app.post_json("/api/v1/procedures/1.004496/publish", Some(&editor), &wrong)
+        .await;
+    let b = app.signed_in_browser("bientap@test.vn").await;
+    let page = b
+        .get(app.url("/admin/catalog"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("1 / 2 (50,0%)"), "T3.1 share on the page");
+    assert!(page.contains("Quyết định 2/QĐ-CVT không do Bộ trưởng ban hành."));
+}
+backend_test!(checks_page, the_checks_page_counts_t31_and_t32);

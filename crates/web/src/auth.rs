@@ -203,7 +203,8 @@ perms!(
     ViewAudit,
     ManageCalendar,
     ManageCatalog,
-    ImportCatalog
+    ImportCatalog,
+    ManageReviews
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

@@ -57,6 +57,12 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users/{id}/unlock", post(pages::admin::unlock_user))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/thu-tuc", get(pages::catalog::list))
+        .route("/admin/catalog", get(pages::catalog::checks_page))
+        .route("/admin/review-plans", get(pages::review::get))
+        .route(
+            "/admin/review-plans/{id}/items/{code}",
+            post(pages::review::post_item),
+        )
         .route("/thu-tuc/{code}", get(pages::catalog::detail))
         .route("/thu-tuc/{code}/qr.svg", get(pages::catalog::qr))
         .route(

@@ -18,6 +18,32 @@ pub enum FindingStatus {
     Handled,
 }
 
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 4] = [Self::NoIssue, Self::Open, Self::Proposed, Self::Handled];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoIssue => "no_issue",
+            Self::Open => "open",
+            Self::Proposed => "proposed",
+            Self::Handled => "handled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s.trim())
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::NoIssue => "Không phát hiện vướng mắc",
+            Self::Open => "Có vướng mắc, chưa xử lý",
+            Self::Proposed => "Đã kiến nghị xử lý",
+            Self::Handled => "Đã xử lý",
+        }
+    }
+}
+
 /// One procedure in a plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {

@@ -8,6 +8,8 @@ pub mod audit_head;
 pub mod calendar_day;
 pub mod procedure;
 pub mod procedure_version;
+pub mod review_item;
+pub mod review_plan;
 
 pub mod unit;
 pub mod user_session;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod catalog;
 pub mod org;
+pub mod review;
 pub mod users;
 
 use crate::state::AppState;
@@ -56,6 +57,12 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::abolish_procedure))
         .routes(routes!(catalog::import_procedures))
         .routes(routes!(catalog::export_procedures))
+        .routes(routes!(
+            review::list_review_plans,
+            review::create_review_plan
+        ))
+        .routes(routes!(review::get_review_plan))
+        .routes(routes!(review::update_review_item))
         .split_for_parts()
 }
 

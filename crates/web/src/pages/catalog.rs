@@ -328,3 +328,86 @@ pub async fn qr(
     );
     Ok(r)
 }
+
+pub struct CheckRow {
+    code: String,
+    name: String,
+    status: &'static str,
+    failed: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_catalog.html")]
+struct ChecksPage {
+    l: Layout,
+    published: usize,
+    competent: usize,
+    timely: usize,
+    complete: usize,
+    drafts: usize,
+    competent_pct: String,
+    timely_pct: String,
+    rows: Vec<CheckRow>,
+}
+
+fn pct(a: usize, b: usize) -> String {
+    if b == 0 {
+        "—".to_owned()
+    } else {
+        format!("{:.1}%", a as f64 * 100.0 / b as f64).replace('.', ",")
+    }
+}
+
+/// The publication checks of every procedure (editors, admins).
+pub async fn checks_page(
+    State(state): State<AppState>,
+    _user: crate::auth::PageUser<crate::auth::ManageCatalog>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+) -> PageResult<Response> {
+    let l = Layout::build(&state, &viewer, &csrf, "/admin/catalog").await;
+    let cal = state.calendar();
+    let versions = store::all_current(state.db.conn()).await?;
+    let (mut published, mut competent, mut timely, mut complete, mut drafts) = (0, 0, 0, 0, 0);
+    let mut rows = Vec::new();
+    for v in &versions {
+        let input = store::version_input(v)?;
+        if input.status == VersionStatus::Draft {
+            drafts += 1;
+        }
+        if input.status != VersionStatus::Published {
+            continue;
+        }
+        published += 1;
+        let results = checks(&cal.working, &input.data, &input.publication);
+        let ok = |id: &str| results.iter().any(|c| c.id == id && c.passed);
+        competent += usize::from(ok("competent_authority"));
+        timely += usize::from(ok("announced_in_time") && ok("published_in_time"));
+        complete += usize::from(ok("complete"));
+        let failed: Vec<String> = results
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.detail.clone())
+            .collect();
+        if !failed.is_empty() {
+            rows.push(CheckRow {
+                code: input.data.code.to_string(),
+                name: input.data.name,
+                status: input.status.label_vi(),
+                failed,
+            });
+        }
+    }
+    let page = ChecksPage {
+        l,
+        competent_pct: pct(competent, published),
+        timely_pct: pct(timely, published),
+        published,
+        competent,
+        timely,
+        complete,
+        drafts,
+        rows,
+    };
+    Ok(html(StatusCode::OK, &page))
+}

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod home;
 pub mod login;
+pub mod review;
 
 use crate::auth::{Caller, CsrfToken, Viewer};
 use crate::ops::operation_id;
@@ -80,7 +81,7 @@ pub async fn load_agency_name(state: &AppState) {
 
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
-    let items: [(&str, &str, &str, Option<Permission>); 7] = [
+    let items: [(&str, &str, &str, Option<Permission>); 9] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
         (
             "/thu-tuc",
@@ -105,6 +106,18 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             "Nhật ký thay đổi",
             "Ai đã thay đổi gì, khi nào",
             Some(Permission::ViewAudit),
+        ),
+        (
+            "/admin/catalog",
+            "Kiểm tra công bố",
+            "Thủ tục công bố đúng thẩm quyền, đúng hạn (T3.1, T3.2)",
+            Some(Permission::ManageCatalog),
+        ),
+        (
+            "/admin/review-plans",
+            "Rà soát thủ tục",
+            "Kế hoạch rà soát, đánh giá thủ tục (T3.3)",
+            Some(Permission::ManageReviews),
         ),
         (
             "/admin/calendar",

@@ -1,0 +1,159 @@
+//! The review plans of procedures (T3.3) for the reform office and admins.
+
+use super::{Layout, html};
+use crate::auth::{CsrfToken, ManageReviews, PageUser, Viewer, verify_csrf};
+use crate::error::{PageError, PageResult};
+use crate::ops::operation_id;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_domain::catalog::review::{FindingStatus, ReviewItem, completion};
+use motcua_store::review::{self as store, ItemUpdate};
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub struct ItemRow {
+    code: String,
+    reviewed: bool,
+    status: String,
+    status_label: &'static str,
+    finding: String,
+    proposal: String,
+}
+
+pub struct PlanView {
+    id: Uuid,
+    name: String,
+    year: i32,
+    decision: String,
+    reviewed: String,
+    handled: String,
+    items: Vec<ItemRow>,
+}
+
+#[derive(Template)]
+#[template(path = "review_plans.html")]
+struct Page {
+    l: Layout,
+    plans: Vec<PlanView>,
+    statuses: Vec<(&'static str, &'static str)>,
+    notice: String,
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map_or_else(
+        || "—".to_owned(),
+        |v| format!("{:.1}%", v * 100.0).replace('.', ","),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    _user: PageUser<ManageReviews>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Query(n): Query<Notice>,
+) -> PageResult<Response> {
+    let l = Layout::build(&state, &viewer, &csrf, "/admin/review-plans").await;
+    let mut plans = Vec::new();
+    for p in store::plans(state.db.conn()).await? {
+        let items = store::items(state.db.conn(), p.id).await?;
+        let domain: Vec<ReviewItem> = items
+            .iter()
+            .map(|i| ReviewItem {
+                procedure_code: i.procedure_code.clone(),
+                reviewed: i.reviewed,
+                status: FindingStatus::parse(&i.status).unwrap_or(FindingStatus::NoIssue),
+            })
+            .collect();
+        let (reviewed, handled) = completion(&domain);
+        plans.push(PlanView {
+            id: p.id,
+            name: p.name,
+            year: p.year,
+            decision: p.decision_number.unwrap_or_default(),
+            reviewed: share(reviewed),
+            handled: share(handled),
+            items: items
+                .into_iter()
+                .map(|i| ItemRow {
+                    status_label: FindingStatus::parse(&i.status)
+                        .map_or("", FindingStatus::label_vi),
+                    code: i.procedure_code,
+                    reviewed: i.reviewed,
+                    status: i.status,
+                    finding: i.finding,
+                    proposal: i.proposal,
+                })
+                .collect(),
+        });
+    }
+    let page = Page {
+        l,
+        plans,
+        statuses: FindingStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label_vi()))
+            .collect(),
+        notice: if n.saved.is_some() {
+            "Đã lưu kết quả rà soát.".to_owned()
+        } else {
+            String::new()
+        },
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+pub struct ItemForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reviewed: Option<String>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    finding: String,
+    #[serde(default)]
+    proposal: String,
+}
+
+pub async fn post_item(
+    State(state): State<AppState>,
+    user: PageUser<ManageReviews>,
+    method: Method,
+    headers: HeaderMap,
+    Path((id, code)): Path<(Uuid, String)>,
+    Form(f): Form<ItemForm>,
+) -> PageResult<Response> {
+    verify_csrf(&method, &headers, &f.csrf_token)?;
+    let status = FindingStatus::parse(&f.status).unwrap_or(FindingStatus::NoIssue);
+    let update = ItemUpdate {
+        reviewed: f.reviewed.is_some(),
+        status,
+        finding: f.finding.trim().to_owned(),
+        proposal: f.proposal.trim().to_owned(),
+    };
+    match store::update_item(
+        &state.db,
+        &user.caller.audit_ctx(operation_id()),
+        id,
+        &code,
+        update,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/review-plans?saved=1").into_response()),
+        Err(motcua_store::StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
