@@ -206,3 +206,76 @@ pub async fn recent(
     }
     Ok(q.all(conn).await?)
 }
+
+/// Append several entries at once (bulk imports): the chain is computed in memory from the head,
+/// inserted in chunks, and the head is updated once. Same guarantees as [`append`].
+pub async fn append_many(
+    db: &Db,
+    txn: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    changes: Vec<Change<'_>>,
+) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut head_q = audit_head::Entity::find_by_id(1);
+    if db.backend() == Backend::Postgres {
+        head_q = head_q.lock_exclusive();
+    }
+    let head = head_q.one(txn).await?.ok_or_else(|| {
+        StoreError::Db(sea_orm::DbErr::Custom(
+            "the audit chain head row is missing".into(),
+        ))
+    })?;
+    let at = Utc::now().timestamp_micros();
+    let (mut seq, mut prev) = (head.seq, head.hash.clone());
+    let mut rows = Vec::with_capacity(changes.len());
+    for change in changes {
+        seq += 1;
+        let record = AuditRecord {
+            seq,
+            at_micros: at,
+            agency_id: ctx.agency_id.map(|u| u.to_string()),
+            actor_id: ctx.actor_id.map(|u| u.to_string()),
+            actor_role: ctx.actor_role.clone(),
+            actor_unit: ctx.actor_unit.map(|u| u.to_string()),
+            action: change.action.to_owned(),
+            object_type: change.object_type.to_owned(),
+            object_id: change.object_id,
+            summary: serde_json::json!({ "before": change.before, "after": change.after })
+                .to_string(),
+            request_id: ctx.request_id.clone(),
+        };
+        let hash = entry_hash(&prev, &record);
+        rows.push(audit_entry::ActiveModel {
+            seq: Set(record.seq),
+            at_us: Set(record.at_micros),
+            agency_id: Set(record.agency_id),
+            actor_id: Set(record.actor_id),
+            actor_role: Set(record.actor_role),
+            actor_unit: Set(record.actor_unit),
+            action: Set(record.action),
+            object_type: Set(record.object_type),
+            object_id: Set(record.object_id),
+            summary: Set(record.summary),
+            request_id: Set(record.request_id),
+            prev_hash: Set(prev.clone()),
+            hash: Set(hash.clone()),
+        });
+        prev = hash;
+    }
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(500));
+        audit_entry::Entity::insert_many(std::mem::replace(&mut rows, rest))
+            .exec(txn)
+            .await?;
+    }
+    audit_head::ActiveModel {
+        id: Set(1),
+        seq: Set(seq),
+        hash: Set(prev),
+    }
+    .update(txn)
+    .await?;
+    Ok(())
+}

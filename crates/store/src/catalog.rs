@@ -85,6 +85,35 @@ fn copy_current(p: &mut procedure::ActiveModel, input: &VersionInput, version_id
     p.current_version_id = Set(version_id);
 }
 
+/// Filter tokens added to the FTS document (SQLite), so filtering happens inside the full-text
+/// index instead of by joining every match to the procedure table. They cannot collide with
+/// folded words: real words never start with `qq`.
+fn filter_tokens(published: bool, field: &str, online: &str, postal: bool, agency: &str) -> String {
+    format!(
+        "qqpub{} qqf{} qqo{} qqpost{} qqag{}",
+        u8::from(published),
+        field.replace('-', ""),
+        online,
+        u8::from(postal),
+        agency.replace('.', "").to_lowercase()
+    )
+}
+
+fn fts_document(input: &VersionInput) -> String {
+    let d = &input.data;
+    format!(
+        "{} {}",
+        d.search_text(),
+        filter_tokens(
+            input.status == VersionStatus::Published,
+            d.field.code(),
+            d.online_class.code(),
+            d.postal_receipt || d.postal_return,
+            &d.agency
+        )
+    )
+}
+
 async fn reindex(db: &Db, txn: &DatabaseTransaction, procedure_id: Uuid, text: &str) -> Result<()> {
     if db.backend() == Backend::Sqlite {
         txn.execute_raw(Statement::from_sql_and_values(
@@ -176,7 +205,7 @@ pub async fn upsert_in(
         copy_current(&mut row, input, version_id);
         row.insert(txn).await?;
         version.insert(txn).await?;
-        reindex(db, txn, procedure_id, &input.data.search_text()).await?;
+        reindex(db, txn, procedure_id, &fts_document(input)).await?;
         audit::append(db, txn, ctx, Change {
             action: "procedure.create",
             object_type: "procedure",
@@ -239,7 +268,7 @@ pub async fn upsert_in(
     }
     row.update(txn).await?;
     if becomes_current {
-        reindex(db, txn, proc_row.id, &input.data.search_text()).await?;
+        reindex(db, txn, proc_row.id, &fts_document(input)).await?;
     }
     let version_no = match outcome {
         Upserted::NewVersion(n) | Upserted::UpdatedDraft(n) => n,
@@ -382,50 +411,32 @@ async fn search_with(
     q: &SearchQuery,
     fuzzy: bool,
 ) -> Result<(Vec<procedure::Model>, u64)> {
+    if db.backend() == Backend::Sqlite && !q.terms.is_empty() {
+        return search_sqlite_fts(db, q).await;
+    }
     let backend = db.conn().get_database_backend();
     let mut values: Vec<Value> = Vec::new();
     let mut bind = |v: Value| {
         values.push(v);
         format!("${}", values.len())
     };
-    let mut from = "procedure p".to_owned();
     let mut wheres: Vec<String> = Vec::new();
     let mut order = "p.code".to_owned();
     if !q.terms.is_empty() {
-        match (db.backend(), fuzzy) {
-            (Backend::Sqlite, _) => {
-                let expr = q
-                    .terms
-                    .iter()
-                    .map(|t| format!("\"{t}\"*"))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let k = bind(Value::from(expr));
-                from = format!(
-                    "procedure p JOIN (SELECT procedure_id, bm25(procedure_fts) AS rank FROM procedure_fts WHERE procedure_fts MATCH {k}) f ON f.procedure_id = p.id"
-                );
-                order = "f.rank, p.code".to_owned();
-            }
-            (Backend::Postgres, false) => {
-                let expr = q
-                    .terms
-                    .iter()
-                    .map(|t| format!("{t}:*"))
-                    .collect::<Vec<_>>()
-                    .join(" & ");
-                let k = bind(Value::from(expr));
-                wheres.push(format!(
-                    "to_tsvector('simple', p.search_text) @@ to_tsquery('simple', {k})"
-                ));
-                order = format!(
-                    "ts_rank(to_tsvector('simple', p.search_text), to_tsquery('simple', {k})) DESC, p.code"
-                );
-            }
-            (Backend::Postgres, true) => {
-                let k = bind(Value::from(q.terms.join(" ")));
-                wheres.push(format!("word_similarity({k}, p.search_text) >= 0.5"));
-                order = format!("word_similarity({k}, p.search_text) DESC, p.code");
-            }
+        if fuzzy {
+            let k = bind(Value::from(q.terms.join(" ")));
+            wheres.push(format!("word_similarity({k}, p.search_text) >= 0.5"));
+            order = format!("word_similarity({k}, p.search_text) DESC, p.code");
+        } else {
+            let expr = q
+                .terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & ");
+            let k = bind(Value::from(expr));
+            wheres.push(format!("p.search_tsv @@ to_tsquery('simple', {k})"));
+            order = format!("ts_rank(p.search_tsv, to_tsquery('simple', {k})) DESC, p.code");
         }
     }
     if q.published_only {
@@ -455,7 +466,7 @@ async fn search_with(
     } else {
         format!(" WHERE {}", wheres.join(" AND "))
     };
-    let count_sql = format!("SELECT COUNT(*) AS n FROM {from}{where_sql}");
+    let count_sql = format!("SELECT COUNT(*) AS n FROM procedure p{where_sql}");
     let total = db
         .conn()
         .query_one_raw(Statement::from_sql_and_values(
@@ -467,7 +478,7 @@ async fn search_with(
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
     let page_sql = format!(
-        "SELECT p.* FROM {from}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+        "SELECT p.* FROM procedure p{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
         q.limit.min(500),
         q.offset
     );
@@ -475,6 +486,57 @@ async fn search_with(
         .from_raw_sql(Statement::from_sql_and_values(backend, &page_sql, values))
         .all(db.conn())
         .await?;
+    Ok((rows, u64::try_from(total).unwrap_or(0)))
+}
+
+/// SQLite: words and filters are all FTS terms, so the count, the ranking (bm25) and the page are
+/// answered by the full-text index; only the page's procedures are then read.
+async fn search_sqlite_fts(db: &Db, q: &SearchQuery) -> Result<(Vec<procedure::Model>, u64)> {
+    let backend = db.conn().get_database_backend();
+    let mut expr: Vec<String> = q.terms.iter().map(|t| format!("\"{t}\"*")).collect();
+    if q.published_only {
+        expr.push("qqpub1".into());
+    }
+    if let Some(f) = q.field {
+        expr.push(format!("qqf{}", f.code().replace('-', "")));
+    }
+    if let Some(o) = q.online {
+        expr.push(format!("qqo{}", o.code()));
+    }
+    if let Some(p) = q.postal {
+        expr.push(format!("qqpost{}", u8::from(p)));
+    }
+    if let Some(a) = &q.agency {
+        expr.push(format!("qqag{}", a.replace('.', "").to_lowercase()));
+    }
+    let expr = Value::from(expr.join(" "));
+    let total = db
+        .conn()
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT count(*) AS n FROM procedure_fts WHERE procedure_fts MATCH $1",
+            [expr.clone()],
+        ))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    let ids_sql = format!(
+        "SELECT procedure_id FROM procedure_fts WHERE procedure_fts MATCH $1 ORDER BY rank LIMIT {} OFFSET {}",
+        q.limit.min(500),
+        q.offset
+    );
+    let ids: Vec<Uuid> = db
+        .conn()
+        .query_all_raw(Statement::from_sql_and_values(backend, &ids_sql, [expr]))
+        .await?
+        .into_iter()
+        .filter_map(|r| r.try_get::<Uuid>("", "procedure_id").ok())
+        .collect();
+    let mut rows = procedure::Entity::find()
+        .filter(procedure::Column::Id.is_in(ids.clone()))
+        .all(db.conn())
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
     Ok((rows, u64::try_from(total).unwrap_or(0)))
 }
 
@@ -499,7 +561,12 @@ pub enum ImportError {
 }
 
 /// Write every version in one transaction: all of them or none. `progress` is called with the
-/// number written so far.
+/// number handled so far.
+///
+/// Bulk path (measured in docs/PERFORMANCE.md): what exists is read once; versions identical to
+/// the latest are skipped without a statement; new procedures, their first versions, their index
+/// rows and their audit entries are inserted in chunks; only changed existing procedures go through
+/// [`upsert_in`] one by one.
 pub async fn import(
     db: &Db,
     ctx: &AuditCtx,
@@ -525,25 +592,138 @@ pub async fn import(
         total: inputs.len(),
         ..Default::default()
     };
-    let txn = db.begin_write().await?;
-    for (n, input) in inputs.iter().enumerate() {
-        let Some(agency) = agencies.get(input.data.agency.trim()) else {
+    let txn = db.begin_write().await.map_err(ImportError::Store)?;
+    let existing: std::collections::HashMap<(Uuid, String), procedure::Model> =
+        procedure::Entity::find()
+            .all(&txn)
+            .await
+            .map_err(StoreError::from)?
+            .into_iter()
+            .map(|p| ((p.agency_id, p.code.clone()), p))
+            .collect();
+    let latest_hash: std::collections::HashMap<Uuid, String> = procedure_version::Entity::find()
+        .filter(procedure_version::Column::Id.is_in(existing.values().map(|p| p.latest_version_id)))
+        .all(&txn)
+        .await
+        .map_err(StoreError::from)?
+        .into_iter()
+        .map(|v| (v.id, v.content_hash))
+        .collect();
+    let now = Utc::now();
+    let mut new_procedures = Vec::new();
+    let mut new_versions = Vec::new();
+    let mut index_rows: Vec<(Uuid, String)> = Vec::new();
+    let mut changes: Vec<Change<'static>> = Vec::new();
+    for (n, original) in inputs.iter().enumerate() {
+        let Some(agency) = agencies.get(original.data.agency.trim()) else {
             continue;
         };
-        let ctx = AuditCtx {
-            agency_id: Some(agency.id),
-            ..ctx.clone()
-        };
-        match upsert_in(db, &txn, &ctx, agency, input).await? {
-            Upserted::Created => report.created += 1,
-            Upserted::NewVersion(_) => report.new_versions += 1,
-            Upserted::UpdatedDraft(_) => report.updated_drafts += 1,
-            Upserted::Unchanged => report.unchanged += 1,
+        let mut input = original.clone();
+        input.publication.published_at = input
+            .publication
+            .published_at
+            .and_then(|t| t.with_nanosecond(0));
+        let hash = content_hash(&input)?;
+        match existing.get(&(agency.id, input.data.code.as_str().to_owned())) {
+            Some(p) if latest_hash.get(&p.latest_version_id) == Some(&hash) => {
+                report.unchanged += 1
+            }
+            Some(_) => {
+                let ctx = AuditCtx {
+                    agency_id: Some(agency.id),
+                    ..ctx.clone()
+                };
+                match upsert_in(db, &txn, &ctx, agency, &input).await? {
+                    Upserted::NewVersion(_) => report.new_versions += 1,
+                    Upserted::UpdatedDraft(_) => report.updated_drafts += 1,
+                    Upserted::Unchanged => report.unchanged += 1,
+                    Upserted::Created => report.created += 1,
+                }
+            }
+            None => {
+                let procedure_id = Uuid::now_v7();
+                let version_id = Uuid::now_v7();
+                let data_json = serde_json::to_string(&input.data).map_err(|e| {
+                    StoreError::Db(DbErr::Custom(format!("procedure serialisation: {e}")))
+                })?;
+                let p = &input.publication;
+                let mut row = procedure::ActiveModel {
+                    id: Set(procedure_id),
+                    agency_id: Set(agency.id),
+                    code: Set(input.data.code.as_str().to_owned()),
+                    latest_version_id: Set(version_id),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                };
+                copy_current(&mut row, &input, version_id);
+                new_procedures.push(row);
+                new_versions.push(procedure_version::ActiveModel {
+                    id: Set(version_id),
+                    procedure_id: Set(procedure_id),
+                    agency_id: Set(agency.id),
+                    version_no: Set(1),
+                    status: Set(input.status.code().to_owned()),
+                    data: Set(data_json),
+                    content_hash: Set(hash.clone()),
+                    decision_number: Set(p.decision_number.clone()),
+                    decision_date: Set(p.decision_date),
+                    decision_authority: Set(p.decision_authority.map(|a| a.code().to_owned())),
+                    effective_date: Set(p.effective_date),
+                    published_at: Set(p.published_at),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                });
+                index_rows.push((procedure_id, fts_document(&input)));
+                changes.push(Change {
+                    action: "procedure.create",
+                    object_type: "procedure",
+                    object_id: input.data.code.as_str().to_owned(),
+                    before: json!(null),
+                    after: json!({ "version": 1, "status": input.status.code(), "name": input.data.name, "hash": hash }),
+                });
+                report.created += 1;
+            }
         }
-        if n % 250 == 249 {
+        if n % 500 == 499 {
             progress(n + 1);
         }
     }
+    for chunk in new_procedures.chunks(200) {
+        procedure::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .map_err(StoreError::from)?;
+    }
+    for chunk in new_versions.chunks(200) {
+        procedure_version::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .map_err(StoreError::from)?;
+    }
+    if db.backend() == Backend::Sqlite {
+        for chunk in index_rows.chunks(400) {
+            let mut sql =
+                String::from("INSERT INTO procedure_fts (search_text, procedure_id) VALUES ");
+            let mut values = Vec::with_capacity(chunk.len() * 2);
+            for (i, (id, text)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+                values.push(Value::from(text.clone()));
+                values.push(Value::from(*id));
+            }
+            txn.execute_raw(Statement::from_sql_and_values(
+                db.conn().get_database_backend(),
+                &sql,
+                values,
+            ))
+            .await
+            .map_err(StoreError::from)?;
+        }
+    }
+    audit::append_many(db, &txn, ctx, changes).await?;
     txn.commit().await.map_err(StoreError::from)?;
     progress(inputs.len());
     Ok(report)

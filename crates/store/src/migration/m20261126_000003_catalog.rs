@@ -174,6 +174,15 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(
             Index::create()
+                .name("ix_procedure_list")
+                .table(Procedure::Table)
+                .col(Procedure::Published)
+                .col(Procedure::Code)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
                 .name("ix_procedure_browse")
                 .table(Procedure::Table)
                 .col(Procedure::Published)
@@ -343,14 +352,21 @@ impl MigrationTrait for Migration {
         match conn.get_database_backend() {
             DbBackend::Sqlite => {
                 // Words are folded by motcua before indexing, so the default tokenizer suffices.
+                // Prefix indexes for 2- and 3-letter prefixes: "cap gi…" stays fast on broad matches.
                 conn.execute_unprepared(
-                    "CREATE VIRTUAL TABLE procedure_fts USING fts5(search_text, procedure_id UNINDEXED)",
+                    "CREATE VIRTUAL TABLE procedure_fts USING fts5(search_text, procedure_id UNINDEXED, prefix='2 3')",
                 )
                 .await?;
             }
             DbBackend::Postgres => {
+                // A stored tsvector: ranking reads it instead of re-parsing every matching row.
                 conn.execute_unprepared(
-                    "CREATE INDEX ix_procedure_tsv ON procedure USING GIN (to_tsvector('simple', search_text))",
+                    "ALTER TABLE procedure ADD COLUMN search_tsv tsvector \
+                     GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+                )
+                .await?;
+                conn.execute_unprepared(
+                    "CREATE INDEX ix_procedure_tsv ON procedure USING GIN (search_tsv)",
                 )
                 .await?;
                 // pg_trgm gives typo tolerance; creating an extension needs a superuser, so it is
