@@ -236,6 +236,23 @@ async fn import_is_all_or_nothing_idempotent_and_round_trips(backend: Backend) {
         again["unchanged"], 2,
         "re-importing the same file changes nothing"
     );
+    let audit: Value = app
+        .get("/api/v1/audit?limit=10", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let creates = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "procedure.create")
+        .count();
+    assert_eq!(creates, 2, "one audit entry per imported procedure");
+    assert!(
+        motcua_store::audit::verify(&app.db).await.unwrap() > 0,
+        "the chain written in bulk verifies"
+    );
 
     for (format, ct) in [
         ("csv", "text/csv"),
