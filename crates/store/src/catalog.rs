@@ -364,6 +364,11 @@ pub async fn all_latest(conn: &impl ConnectionTrait) -> Result<Vec<procedure_ver
         .collect())
 }
 
+/// Up to this many matches are ordered by relevance; beyond it (a query matching a large part of
+/// the catalogue, where every result holds every word) by code, so the cost does not grow with the
+/// number of matches (measured in docs/PERFORMANCE.md).
+pub const RANK_LIMIT: i64 = 1500;
+
 /// Filters of the catalogue.
 #[derive(Clone, Debug, Default)]
 pub struct SearchQuery {
@@ -477,6 +482,9 @@ async fn search_with(
         .await?
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
+    if total > RANK_LIMIT {
+        order = "p.code".to_owned();
+    }
     let page_sql = format!(
         "SELECT p.* FROM procedure p{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
         q.limit.min(500),
@@ -520,8 +528,15 @@ async fn search_sqlite_fts(db: &Db, q: &SearchQuery) -> Result<(Vec<procedure::M
         .await?
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
+    // Relevance (bm25) scores every match; past RANK_LIMIT matches the catalogue order (the index's
+    // own order) is used instead, which stops after the page.
+    let order = if total <= RANK_LIMIT {
+        "ORDER BY rank"
+    } else {
+        "ORDER BY rowid"
+    };
     let ids_sql = format!(
-        "SELECT procedure_id FROM procedure_fts WHERE procedure_fts MATCH $1 ORDER BY rank LIMIT {} OFFSET {}",
+        "SELECT procedure_id FROM procedure_fts WHERE procedure_fts MATCH $1 {order} LIMIT {} OFFSET {}",
         q.limit.min(500),
         q.offset
     );
