@@ -149,12 +149,12 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
 
 impl Layout {
     pub async fn build(state: &AppState, viewer: &Viewer, csrf: &CsrfToken, current: &str) -> Self {
-        let agencies = motcua_store::org::agencies(state.db.conn())
-            .await
-            .unwrap_or_default();
-        let agency_name = agencies
-            .first()
-            .map_or_else(|| FALLBACK_AGENCY.to_owned(), |a| a.name.clone());
+        // The agency's name changes only when the organisation is loaded (demo, import); it is read
+        // once and kept, rather than queried on every page.
+        if AGENCY_NAME.read().map(|n| n.is_empty()).unwrap_or(true) {
+            load_agency_name(state).await;
+        }
+        let agency_name = last_agency();
         let viewer_info = match &viewer.0 {
             Some(c) => {
                 let unit_name =
