@@ -346,13 +346,21 @@ pub async fn versions(
 
 /// The latest version of every procedure, by code (for export).
 pub async fn all_latest(conn: &impl ConnectionTrait) -> Result<Vec<procedure_version::Model>> {
+    versions_by(conn, |p| p.latest_version_id).await
+}
+
+/// One version of every procedure, by code, chosen by `pick`.
+async fn versions_by(
+    conn: &impl ConnectionTrait,
+    pick: fn(&procedure::Model) -> Uuid,
+) -> Result<Vec<procedure_version::Model>> {
     let procs = procedure::Entity::find()
         .order_by_asc(procedure::Column::Code)
         .all(conn)
         .await?;
     let mut by_id: std::collections::HashMap<Uuid, procedure_version::Model> =
         procedure_version::Entity::find()
-            .filter(procedure_version::Column::Id.is_in(procs.iter().map(|p| p.latest_version_id)))
+            .filter(procedure_version::Column::Id.is_in(procs.iter().map(pick)))
             .all(conn)
             .await?
             .into_iter()
@@ -360,7 +368,7 @@ pub async fn all_latest(conn: &impl ConnectionTrait) -> Result<Vec<procedure_ver
             .collect();
     Ok(procs
         .iter()
-        .filter_map(|p| by_id.remove(&p.latest_version_id))
+        .filter_map(|p| by_id.remove(&pick(p)))
         .collect())
 }
 
@@ -746,20 +754,5 @@ pub async fn import(
 
 /// The current version of every procedure, by code (the published one, else the latest).
 pub async fn all_current(conn: &impl ConnectionTrait) -> Result<Vec<procedure_version::Model>> {
-    let procs = procedure::Entity::find()
-        .order_by_asc(procedure::Column::Code)
-        .all(conn)
-        .await?;
-    let mut by_id: std::collections::HashMap<Uuid, procedure_version::Model> =
-        procedure_version::Entity::find()
-            .filter(procedure_version::Column::Id.is_in(procs.iter().map(|p| p.current_version_id)))
-            .all(conn)
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v))
-            .collect();
-    Ok(procs
-        .iter()
-        .filter_map(|p| by_id.remove(&p.current_version_id))
-        .collect())
+    versions_by(conn, |p| p.current_version_id).await
 }
