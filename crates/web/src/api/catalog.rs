@@ -310,23 +310,17 @@ pub async fn create_procedure(
             data.code
         )));
     }
-    let agency = agency_for(&state, &data).await?;
-    let input = VersionInput {
+    let code = data.code.to_string();
+    let json = write_with_status(
+        &state,
+        &caller,
+        &code,
         data,
-        status: VersionStatus::Draft,
-        publication: Publication::default(),
-    };
-    store::upsert(
-        &state.db,
-        &caller.caller.audit_ctx(operation_id()),
-        &agency,
-        &input,
+        VersionStatus::Draft,
+        Publication::default(),
     )
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(procedure_json(&state, input.data.code.as_str(), true).await?),
-    ))
+    Ok((StatusCode::CREATED, json))
 }
 
 /// Edit a procedure: the latest draft is updated, or a new draft version is started.
@@ -354,20 +348,15 @@ pub async fn update_procedure(
     {
         return Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()));
     }
-    let agency = agency_for(&state, &data).await?;
-    let input = VersionInput {
+    write_with_status(
+        &state,
+        &caller,
+        &code,
         data,
-        status: VersionStatus::Draft,
-        publication: Publication::default(),
-    };
-    store::upsert(
-        &state.db,
-        &caller.caller.audit_ctx(operation_id()),
-        &agency,
-        &input,
+        VersionStatus::Draft,
+        Publication::default(),
     )
-    .await?;
-    Ok(axum::Json(procedure_json(&state, &code, true).await?))
+    .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -414,17 +403,38 @@ pub async fn publish_procedure(
         ));
     }
     let latest = store::version_input(&found.latest)?;
-    let agency = agency_for(&state, &latest.data).await?;
+    let publication = Publication {
+        decision_number: Some(req.decision_number.trim().to_owned()),
+        decision_date: Some(req.decision_date),
+        decision_authority: Some(authority),
+        effective_date: Some(req.effective_date),
+        published_at: Some(chrono::Utc::now()),
+    };
+    write_with_status(
+        &state,
+        &caller,
+        &code,
+        latest.data,
+        VersionStatus::Published,
+        publication,
+    )
+    .await
+}
+
+/// Write `data` as a version with `status` and `publication`, audited, and answer the procedure.
+async fn write_with_status(
+    state: &AppState,
+    caller: &Api<ManageCatalog>,
+    code: &str,
+    data: ProcedureData,
+    status: VersionStatus,
+    publication: Publication,
+) -> ApiResult<axum::Json<Value>> {
+    let agency = agency_for(state, &data).await?;
     let input = VersionInput {
-        data: latest.data,
-        status: VersionStatus::Published,
-        publication: Publication {
-            decision_number: Some(req.decision_number.trim().to_owned()),
-            decision_date: Some(req.decision_date),
-            decision_authority: Some(authority),
-            effective_date: Some(req.effective_date),
-            published_at: Some(chrono::Utc::now()),
-        },
+        data,
+        status,
+        publication,
     };
     store::upsert(
         &state.db,
@@ -433,7 +443,7 @@ pub async fn publish_procedure(
         &input,
     )
     .await?;
-    Ok(axum::Json(procedure_json(&state, &code, true).await?))
+    Ok(axum::Json(procedure_json(state, code, true).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -466,26 +476,22 @@ pub async fn abolish_procedure(
         return Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()));
     }
     let current = store::version_input(&found.current)?;
-    let agency = agency_for(&state, &current.data).await?;
-    let input = VersionInput {
-        data: current.data,
-        status: VersionStatus::Abolished,
-        publication: Publication {
-            decision_number: Some(req.decision_number.trim().to_owned()),
-            decision_date: Some(req.decision_date),
-            decision_authority: current.publication.decision_authority,
-            effective_date: Some(req.decision_date),
-            published_at: Some(chrono::Utc::now()),
-        },
+    let publication = Publication {
+        decision_number: Some(req.decision_number.trim().to_owned()),
+        decision_date: Some(req.decision_date),
+        decision_authority: current.publication.decision_authority,
+        effective_date: Some(req.decision_date),
+        published_at: Some(chrono::Utc::now()),
     };
-    store::upsert(
-        &state.db,
-        &caller.caller.audit_ctx(operation_id()),
-        &agency,
-        &input,
+    write_with_status(
+        &state,
+        &caller,
+        &code,
+        current.data,
+        VersionStatus::Abolished,
+        publication,
     )
-    .await?;
-    Ok(axum::Json(procedure_json(&state, &code, true).await?))
+    .await
 }
 
 /// Import a whole catalogue file (admins): CSV, XLSX or JSON by `Content-Type`. All or nothing:
