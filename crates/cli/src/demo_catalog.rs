@@ -330,6 +330,7 @@ pub fn procedures(organ_id: &str) -> Vec<(ProcedureData, VersionStatus, Publicat
                     copies: 0,
                     required: true,
                     reusable: false,
+                    template_url: None,
                 },
                 Component {
                     code: "TP2".into(),
@@ -339,6 +340,7 @@ pub fn procedures(organ_id: &str) -> Vec<(ProcedureData, VersionStatus, Publicat
                     copies: 1,
                     required: applicants.contains(&Applicant::Business),
                     reusable: true,
+                    template_url: None,
                 },
                 Component {
                     code: "TP3".into(),
@@ -347,6 +349,7 @@ pub fn procedures(organ_id: &str) -> Vec<(ProcedureData, VersionStatus, Publicat
                     copies: 1,
                     required: n.is_multiple_of(2),
                     reusable: false,
+                    template_url: None,
                 },
             ];
             let fee = [0u64, 150_000, 500_000, 1_000_000, 2_500_000, 5_500_000][n % 6];

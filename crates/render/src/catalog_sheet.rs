@@ -396,8 +396,9 @@ fn read_rows(rows: Rows) -> Result<Vec<Entry>, Vec<RowError>> {
                 let copies = c.parse("copies", |s| s.parse().ok(), "số bản sao");
                 let required = c.boolean("required");
                 let reusable = c.boolean("reusable");
+                let template_url = Some(c.s("url")).filter(|u| !u.is_empty());
                 if let (Some(originals), Some(copies)) = (originals, copies) {
-                    b.components.push(Component { code, name, originals, copies, required, reusable });
+                    b.components.push(Component { code, name, originals, copies, required, reusable, template_url });
                 }
             }
             "fee" => {
@@ -694,6 +695,7 @@ pub fn to_rows(entries: &[Entry]) -> Vec<Vec<String>> {
                     ("copies", c.copies.to_string()),
                     ("required", c.required.to_string()),
                     ("reusable", c.reusable.to_string()),
+                    ("url", c.template_url.clone().unwrap_or_default()),
                 ],
             )
         }));

@@ -71,6 +71,7 @@ fn procedure_rows(code: &str, name: &str) -> Vec<String> {
             ("copies", "0"),
             ("required", "true"),
             ("reusable", "false"),
+            ("url", "https://dichvucong.example.gov.vn/mau/TP1.docx"),
         ]),
         row(&[
             ("record", "fee"),
@@ -153,6 +154,10 @@ fn nfd_text_and_a_bom_are_accepted_and_stored_as_nfc() {
         "Cấp giấy phép thiết lập mạng viễn thông"
     );
     assert_eq!(entries[0].data.components[0].name, "Đơn đề nghị, theo mẫu");
+    assert_eq!(
+        entries[0].data.components[0].template_url.as_deref(),
+        Some("https://dichvucong.example.gov.vn/mau/TP1.docx")
+    );
     assert!(entries[0].data.postal_return, "«có» reads as true");
 }
 

@@ -218,6 +218,9 @@ pub struct Component {
     /// Whether data already digitised (e.g. in the national databases) can stand in for it.
     #[serde(default)]
     pub reusable: bool,
+    /// The template to fill in (mẫu đơn, tờ khai), as a link, when the component has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_url: Option<String>,
 }
 
 /// Phí, lệ phí, in đồng.
@@ -388,6 +391,16 @@ impl ProcedureData {
                     format!("mã thành phần «{}» bị trùng", c.code),
                 ));
             }
+            if let Some(url) = &c.template_url
+                && !(url.starts_with("https://")
+                    || url.starts_with("http://")
+                    || url.starts_with('/'))
+            {
+                p.push(problem(
+                    format!("components[{i}].template_url"),
+                    "đường dẫn mẫu phải bắt đầu bằng https://, http:// hoặc /",
+                ));
+            }
             if c.originals == 0 && c.copies == 0 {
                 p.push(problem(
                     format!("components[{i}]"),
@@ -474,6 +487,7 @@ pub(crate) mod tests {
                 copies: 0,
                 required: true,
                 reusable: false,
+                template_url: None,
             }],
             fees: vec![Fee {
                 name: "Phí thẩm định".into(),
@@ -525,6 +539,21 @@ pub(crate) mod tests {
                 "allocation"
             ]
         );
+    }
+
+    #[test]
+    fn a_component_template_must_be_a_link() {
+        let mut p = sample();
+        p.components[0].template_url = Some("C:\\mau.docx".into());
+        assert_eq!(
+            p.validate()
+                .into_iter()
+                .map(|x| x.field)
+                .collect::<Vec<_>>(),
+            ["components[0].template_url"]
+        );
+        p.components[0].template_url = Some("https://dichvucong.gov.vn/mau.docx".into());
+        assert!(p.validate().is_empty());
     }
 
     #[test]
