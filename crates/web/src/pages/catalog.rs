@@ -30,8 +30,10 @@ struct ListPage {
     l: Layout,
     q: String,
     field: String,
+    agency: String,
     online: String,
     postal: String,
+    agencies: Vec<(String, String)>,
     fields: Vec<(&'static str, &'static str)>,
     onlines: Vec<(&'static str, &'static str)>,
     items: Vec<Row>,
@@ -58,6 +60,8 @@ pub struct ListParams {
     q: Option<String>,
     #[serde(default)]
     field: Option<String>,
+    #[serde(default)]
+    agency: Option<String>,
     #[serde(default)]
     online: Option<String>,
     #[serde(default)]
@@ -95,21 +99,27 @@ pub async fn list(
         _ => None,
     };
     let page = p.page.unwrap_or(1).max(1);
-    let (items, total, errors, status) =
-        match parse_filters(q, p.field.as_deref(), None, p.online.as_deref(), postal) {
-            Ok(mut sq) => {
-                sq.offset = (page - 1) * PER_PAGE;
-                sq.limit = PER_PAGE;
-                let (rows, total) = store::search(&state.db, &sq).await?;
-                (rows, total, Vec::new(), StatusCode::OK)
-            }
-            Err(errors) => (Vec::new(), 0, errors, StatusCode::UNPROCESSABLE_ENTITY),
-        };
+    let (items, total, errors, status) = match parse_filters(
+        q,
+        p.field.as_deref(),
+        p.agency.as_deref(),
+        p.online.as_deref(),
+        postal,
+    ) {
+        Ok(mut sq) => {
+            sq.offset = (page - 1) * PER_PAGE;
+            sq.limit = PER_PAGE;
+            let (rows, total) = store::search(&state.db, &sq).await?;
+            (rows, total, Vec::new(), StatusCode::OK)
+        }
+        Err(errors) => (Vec::new(), 0, errors, StatusCode::UNPROCESSABLE_ENTITY),
+    };
     let pages = total.div_ceil(PER_PAGE).max(1);
     let link_prefix = format!(
-        "/thu-tuc?q={}&field={}&online={}&postal={}&",
+        "/thu-tuc?q={}&field={}&agency={}&online={}&postal={}&",
         urlencode(&q_text),
         urlencode(p.field.as_deref().unwrap_or("")),
+        urlencode(p.agency.as_deref().unwrap_or("")),
         urlencode(p.online.as_deref().unwrap_or("")),
         urlencode(p.postal.as_deref().unwrap_or(""))
     );
@@ -134,6 +144,12 @@ pub async fn list(
         l,
         q: q_text,
         field: p.field.unwrap_or_default(),
+        agency: p.agency.unwrap_or_default(),
+        agencies: motcua_store::org::agencies(state.db.conn())
+            .await?
+            .into_iter()
+            .map(|a| (a.organ_id, a.name))
+            .collect(),
         online: p.online.unwrap_or_default(),
         postal: p.postal.unwrap_or_default(),
         fields: ProcedureField::ALL
