@@ -356,6 +356,14 @@ async fn the_public_pages_search_and_print_with_a_qr_code(backend: Backend) {
         list.contains("1 thủ tục khớp") && list.contains("href=\"/thu-tuc/1.004495\""),
         "{list}"
     );
+    let by_agency = app
+        .get("/thu-tuc?agency=000.00.00.G22&field=buu-chinh", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_agency.contains("href=\"/thu-tuc/1.004495\""));
+    assert_eq!(app.get("/thu-tuc?agency=BTTTT", None).await.status(), 422);
     let bad = app
         .get(&format!("/thu-tuc?q={}", "x".repeat(1000)), None)
         .await;
