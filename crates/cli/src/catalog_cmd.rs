@@ -88,6 +88,13 @@ pub async fn import(
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
+        Err(ImportError::AgencyChanged(list)) => Err(Failure::input(format!(
+            "{path}: procedure(s) already belonging to another agency: {}; nothing was imported",
+            list.iter()
+                .map(|(_, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
 }

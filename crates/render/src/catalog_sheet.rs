@@ -575,9 +575,13 @@ fn procedure_row(
 
 /// Validate the assembled procedures and give them back, or every problem.
 fn finish(
-    entries: Vec<(usize, Entry)>,
+    mut entries: Vec<(usize, Entry)>,
     mut errors: Vec<RowError>,
 ) -> Result<Vec<Entry>, Vec<RowError>> {
+    // The same normal form as the API, so a file and the API never disagree about a procedure.
+    for (_, e) in &mut entries {
+        e.data.normalise();
+    }
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (row, e) in &entries {
         if let Some(first) = seen.insert(e.data.code.as_str().to_owned(), *row) {
@@ -585,6 +589,13 @@ fn finish(
                 *row,
                 "code",
                 format!("mã thủ tục {} trùng với dòng {first}", e.data.code),
+            ));
+        }
+        for (field, message) in e.publication.problems() {
+            errors.push(err(
+                *row,
+                field,
+                format!("thủ tục {}: {message}", e.data.code),
             ));
         }
         for p in e.data.validate() {

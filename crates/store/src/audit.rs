@@ -207,13 +207,14 @@ pub async fn recent(
     Ok(q.all(conn).await?)
 }
 
-/// Append several entries at once (bulk imports): the chain is computed in memory from the head,
+/// Append several entries at once (bulk imports), each with the agency it concerns (else the
+/// context's): the chain is computed in memory from the head,
 /// inserted in chunks, and the head is updated once. Same guarantees as [`append`].
 pub async fn append_many(
     db: &Db,
     txn: &DatabaseTransaction,
     ctx: &AuditCtx,
-    changes: Vec<Change<'_>>,
+    changes: Vec<(Option<Uuid>, Change<'_>)>,
 ) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
@@ -230,12 +231,12 @@ pub async fn append_many(
     let at = Utc::now().timestamp_micros();
     let (mut seq, mut prev) = (head.seq, head.hash.clone());
     let mut rows = Vec::with_capacity(changes.len());
-    for change in changes {
+    for (agency, change) in changes {
         seq += 1;
         let record = AuditRecord {
             seq,
             at_micros: at,
-            agency_id: ctx.agency_id.map(|u| u.to_string()),
+            agency_id: agency.or(ctx.agency_id).map(|u| u.to_string()),
             actor_id: ctx.actor_id.map(|u| u.to_string()),
             actor_role: ctx.actor_role.clone(),
             actor_unit: ctx.actor_unit.map(|u| u.to_string()),

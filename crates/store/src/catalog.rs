@@ -14,7 +14,7 @@ use motcua_domain::catalog::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, Statement, Value,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -67,10 +67,15 @@ pub fn version_input(v: &procedure_version::Model) -> Result<VersionInput> {
     })
 }
 
-fn copy_current(p: &mut procedure::ActiveModel, input: &VersionInput, version_id: Uuid) {
+fn copy_current(
+    p: &mut procedure::ActiveModel,
+    input: &VersionInput,
+    version_id: Uuid,
+    organ_id: &str,
+) {
     let d = &input.data;
     p.name = Set(d.name.clone());
-    p.agency_organ = Set(d.agency.clone());
+    p.agency_organ = Set(organ_id.to_owned());
     p.field = Set(d.field.code().to_owned());
     p.level = Set(d.level.code().to_owned());
     p.online_class = Set(d.online_class.code().to_owned());
@@ -99,7 +104,7 @@ fn filter_tokens(published: bool, field: &str, online: &str, postal: bool, agenc
     )
 }
 
-fn fts_document(input: &VersionInput) -> String {
+fn fts_document(input: &VersionInput, organ_id: &str) -> String {
     let d = &input.data;
     format!(
         "{} {}",
@@ -109,22 +114,25 @@ fn fts_document(input: &VersionInput) -> String {
             d.field.code(),
             d.online_class.code(),
             d.postal_receipt || d.postal_return,
-            &d.agency
+            organ_id
         )
     )
 }
 
 async fn reindex(db: &Db, txn: &DatabaseTransaction, procedure_id: Uuid, text: &str) -> Result<()> {
     if db.backend() == Backend::Sqlite {
+        // The FTS row has the procedure row's rowid: deleting it is a key lookup, not a scan, and
+        // "catalogue order" (order of entry) is the same on both backends.
         txn.execute_raw(Statement::from_sql_and_values(
             db.conn().get_database_backend(),
-            "DELETE FROM procedure_fts WHERE procedure_id = $1",
+            "DELETE FROM procedure_fts WHERE rowid = (SELECT rowid FROM procedure WHERE id = $1)",
             [Value::from(procedure_id)],
         ))
         .await?;
         txn.execute_raw(Statement::from_sql_and_values(
             db.conn().get_database_backend(),
-            "INSERT INTO procedure_fts (search_text, procedure_id) VALUES ($1, $2)",
+            "INSERT INTO procedure_fts (rowid, search_text, procedure_id) \
+             VALUES ((SELECT rowid FROM procedure WHERE id = $2), $1, $2)",
             [Value::from(text.to_owned()), Value::from(procedure_id)],
         ))
         .await?;
@@ -165,11 +173,22 @@ pub async fn upsert_in(
         .map_err(|e| StoreError::Db(DbErr::Custom(format!("procedure serialisation: {e}"))))?;
     let p = &input.publication;
     let code = input.data.code.as_str();
-    let existing = procedure::Entity::find()
-        .filter(procedure::Column::AgencyId.eq(agency.id))
-        .filter(procedure::Column::Code.eq(code))
-        .one(txn)
-        .await?;
+    // By code alone: a national code names one procedure, whichever agency implements it. On
+    // PostgreSQL the row is locked so that concurrent editors take turns (SQLite's IMMEDIATE
+    // transaction already serialises writers).
+    let mut find_q = procedure::Entity::find().filter(procedure::Column::Code.eq(code));
+    if db.backend() == Backend::Postgres {
+        find_q = find_q.lock_exclusive();
+    }
+    let existing = find_q.one(txn).await?;
+    if let Some(p) = &existing
+        && p.agency_id != agency.id
+    {
+        return Err(StoreError::Conflict(format!(
+            "procedure {code} belongs to another agency ({})",
+            p.agency_organ
+        )));
+    }
     let new_version = |procedure_id: Uuid, no: i32| procedure_version::ActiveModel {
         id: Set(Uuid::now_v7()),
         procedure_id: Set(procedure_id),
@@ -202,10 +221,16 @@ pub async fn upsert_in(
             updated_at: Set(now),
             ..Default::default()
         };
-        copy_current(&mut row, input, version_id);
+        copy_current(&mut row, input, version_id, &agency.organ_id);
         row.insert(txn).await?;
         version.insert(txn).await?;
-        reindex(db, txn, procedure_id, &fts_document(input)).await?;
+        reindex(
+            db,
+            txn,
+            procedure_id,
+            &fts_document(input, &agency.organ_id),
+        )
+        .await?;
         audit::append(db, txn, ctx, Change {
             action: "procedure.create",
             object_type: "procedure",
@@ -228,7 +253,11 @@ pub async fn upsert_in(
     if latest.content_hash == hash {
         return Ok(Upserted::Unchanged);
     }
-    let (version_id, outcome) = if latest.status == VersionStatus::Draft.code() {
+    // A pending draft is updated in place by an edit or by its own publication; abolishing adds a
+    // version and leaves the draft's content alone.
+    let (version_id, outcome) = if latest.status == VersionStatus::Draft.code()
+        && input.status != VersionStatus::Abolished
+    {
         let mut a: procedure_version::ActiveModel = latest.clone().into();
         a.status = Set(input.status.code().to_owned());
         a.data = Set(data_json.clone());
@@ -247,7 +276,10 @@ pub async fn upsert_in(
             .await?;
         (v.id, Upserted::NewVersion(v.version_no))
     };
-    if input.status == VersionStatus::Published {
+    if matches!(
+        input.status,
+        VersionStatus::Published | VersionStatus::Abolished
+    ) {
         procedure_version::Entity::update_many()
             .col_expr(
                 procedure_version::Column::Status,
@@ -264,11 +296,11 @@ pub async fn upsert_in(
     row.latest_version_id = Set(version_id);
     row.updated_at = Set(now);
     if becomes_current {
-        copy_current(&mut row, input, version_id);
+        copy_current(&mut row, input, version_id, &agency.organ_id);
     }
     row.update(txn).await?;
     if becomes_current {
-        reindex(db, txn, proc_row.id, &fts_document(input)).await?;
+        reindex(db, txn, proc_row.id, &fts_document(input, &agency.organ_id)).await?;
     }
     let version_no = match outcome {
         Upserted::NewVersion(n) | Upserted::UpdatedDraft(n) => n,
@@ -358,14 +390,17 @@ async fn versions_by(
         .order_by_asc(procedure::Column::Code)
         .all(conn)
         .await?;
+    let ids: Vec<Uuid> = procs.iter().map(pick).collect();
     let mut by_id: std::collections::HashMap<Uuid, procedure_version::Model> =
-        procedure_version::Entity::find()
-            .filter(procedure_version::Column::Id.is_in(procs.iter().map(pick)))
+        std::collections::HashMap::new();
+    // Bound the bind parameters of one statement (SQLite allows 32,766).
+    for chunk in ids.chunks(5_000) {
+        let found = procedure_version::Entity::find()
+            .filter(procedure_version::Column::Id.is_in(chunk.iter().copied()))
             .all(conn)
-            .await?
-            .into_iter()
-            .map(|v| (v.id, v))
-            .collect();
+            .await?;
+        by_id.extend(found.into_iter().map(|v| (v.id, v)));
+    }
     Ok(procs
         .iter()
         .filter_map(|p| by_id.remove(&pick(p)))
@@ -491,7 +526,8 @@ async fn search_with(
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
     if total > RANK_LIMIT {
-        order = "p.code".to_owned();
+        // Order of entry (UUIDv7 keys), as SQLite's FTS rowid.
+        order = "p.id".to_owned();
     }
     let page_sql = format!(
         "SELECT p.* FROM procedure p{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
@@ -579,6 +615,9 @@ pub enum ImportError {
     /// A procedure names an agency that does not exist: (index in the input, OrganId).
     #[error("unknown agency")]
     UnknownAgency(Vec<(usize, String)>),
+    /// A procedure's code already belongs to another agency: (index in the input, code).
+    #[error("agency changed")]
+    AgencyChanged(Vec<(usize, String)>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -616,27 +655,41 @@ pub async fn import(
         ..Default::default()
     };
     let txn = db.begin_write().await.map_err(ImportError::Store)?;
-    let existing: std::collections::HashMap<(Uuid, String), procedure::Model> =
-        procedure::Entity::find()
-            .all(&txn)
-            .await
-            .map_err(StoreError::from)?
-            .into_iter()
-            .map(|p| ((p.agency_id, p.code.clone()), p))
-            .collect();
-    let latest_hash: std::collections::HashMap<Uuid, String> = procedure_version::Entity::find()
-        .filter(procedure_version::Column::Id.is_in(existing.values().map(|p| p.latest_version_id)))
+    let existing: std::collections::HashMap<String, procedure::Model> = procedure::Entity::find()
         .all(&txn)
         .await
         .map_err(StoreError::from)?
         .into_iter()
-        .map(|v| (v.id, v.content_hash))
+        .map(|p| (p.code.clone(), p))
         .collect();
+    let moved: Vec<(usize, String)> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| {
+            existing
+                .get(i.data.code.as_str())
+                .is_some_and(|p| p.agency_organ != i.data.agency.trim())
+        })
+        .map(|(n, i)| (n, i.data.code.to_string()))
+        .collect();
+    if !moved.is_empty() {
+        return Err(ImportError::AgencyChanged(moved));
+    }
+    let mut latest_hash: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let latest_ids: Vec<Uuid> = existing.values().map(|p| p.latest_version_id).collect();
+    for chunk in latest_ids.chunks(5_000) {
+        let found = procedure_version::Entity::find()
+            .filter(procedure_version::Column::Id.is_in(chunk.iter().copied()))
+            .all(&txn)
+            .await
+            .map_err(StoreError::from)?;
+        latest_hash.extend(found.into_iter().map(|v| (v.id, v.content_hash)));
+    }
     let now = Utc::now();
     let mut new_procedures = Vec::new();
     let mut new_versions = Vec::new();
     let mut index_rows: Vec<(Uuid, String)> = Vec::new();
-    let mut changes: Vec<Change<'static>> = Vec::new();
+    let mut changes: Vec<(Option<Uuid>, Change<'static>)> = Vec::new();
     for (n, original) in inputs.iter().enumerate() {
         let Some(agency) = agencies.get(original.data.agency.trim()) else {
             continue;
@@ -647,7 +700,7 @@ pub async fn import(
             .published_at
             .and_then(|t| t.with_nanosecond(0));
         let hash = content_hash(&input)?;
-        match existing.get(&(agency.id, input.data.code.as_str().to_owned())) {
+        match existing.get(input.data.code.as_str()) {
             Some(p) if latest_hash.get(&p.latest_version_id) == Some(&hash) => {
                 report.unchanged += 1
             }
@@ -679,7 +732,7 @@ pub async fn import(
                     updated_at: Set(now),
                     ..Default::default()
                 };
-                copy_current(&mut row, &input, version_id);
+                copy_current(&mut row, &input, version_id, &agency.organ_id);
                 new_procedures.push(row);
                 new_versions.push(procedure_version::ActiveModel {
                     id: Set(version_id),
@@ -697,14 +750,14 @@ pub async fn import(
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
-                index_rows.push((procedure_id, fts_document(&input)));
-                changes.push(Change {
+                index_rows.push((procedure_id, fts_document(&input, &agency.organ_id)));
+                changes.push((Some(agency.id), Change {
                     action: "procedure.create",
                     object_type: "procedure",
                     object_id: input.data.code.as_str().to_owned(),
                     before: json!(null),
                     after: json!({ "version": 1, "status": input.status.code(), "name": input.data.name, "hash": hash }),
-                });
+                }));
                 report.created += 1;
             }
         }
@@ -726,14 +779,19 @@ pub async fn import(
     }
     if db.backend() == Backend::Sqlite {
         for chunk in index_rows.chunks(400) {
-            let mut sql =
-                String::from("INSERT INTO procedure_fts (search_text, procedure_id) VALUES ");
+            let mut sql = String::from(
+                "INSERT INTO procedure_fts (rowid, search_text, procedure_id) VALUES ",
+            );
             let mut values = Vec::with_capacity(chunk.len() * 2);
             for (i, (id, text)) in chunk.iter().enumerate() {
                 if i > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+                sql.push_str(&format!(
+                    "((SELECT rowid FROM procedure WHERE id = ${b}), ${a}, ${b})",
+                    a = 2 * i + 1,
+                    b = 2 * i + 2
+                ));
                 values.push(Value::from(text.clone()));
                 values.push(Value::from(*id));
             }
@@ -755,4 +813,102 @@ pub async fn import(
 /// The current version of every procedure, by code (the published one, else the latest).
 pub async fn all_current(conn: &impl ConnectionTrait) -> Result<Vec<procedure_version::Model>> {
     versions_by(conn, |p| p.current_version_id).await
+}
+
+/// An editor's move on a procedure, checked and written in one write transaction.
+#[derive(Clone, Debug)]
+pub enum Transition {
+    /// Publish the latest draft under this announcement.
+    Publish(Publication),
+    /// Abolish the procedure under this decision.
+    Abolish {
+        decision_number: String,
+        decision_date: chrono::NaiveDate,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    #[error("no such procedure")]
+    NotFound,
+    #[error("no draft to publish")]
+    NoDraft,
+    #[error("already abolished")]
+    AlreadyAbolished,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<DbErr> for TransitionError {
+    fn from(e: DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Publish or abolish: the check, the read and the write happen in one write transaction (the
+/// procedure row locked on PostgreSQL), so a concurrent edit is never overwritten with older
+/// content and two publications cannot both win.
+pub async fn transition(
+    db: &Db,
+    ctx: &AuditCtx,
+    code: &str,
+    t: Transition,
+) -> Result<(), TransitionError> {
+    let txn = db.begin_write().await?;
+    let mut q = procedure::Entity::find().filter(procedure::Column::Code.eq(code.trim()));
+    if db.backend() == Backend::Postgres {
+        q = q.lock_exclusive();
+    }
+    let p = q.one(&txn).await?.ok_or(TransitionError::NotFound)?;
+    let agency = agency::Entity::find_by_id(p.agency_id)
+        .one(&txn)
+        .await?
+        .ok_or(TransitionError::NotFound)?;
+    let latest = procedure_version::Entity::find_by_id(p.latest_version_id)
+        .one(&txn)
+        .await?
+        .ok_or(TransitionError::NotFound)?;
+    let current = procedure_version::Entity::find_by_id(p.current_version_id)
+        .one(&txn)
+        .await?
+        .ok_or(TransitionError::NotFound)?;
+    let input = match t {
+        Transition::Publish(publication) => {
+            if latest.status != VersionStatus::Draft.code() {
+                return Err(TransitionError::NoDraft);
+            }
+            VersionInput {
+                data: version_input(&latest)?.data,
+                status: VersionStatus::Published,
+                publication,
+            }
+        }
+        Transition::Abolish {
+            decision_number,
+            decision_date,
+        } => {
+            if current.status == VersionStatus::Abolished.code() {
+                return Err(TransitionError::AlreadyAbolished);
+            }
+            let cur = version_input(&current)?;
+            VersionInput {
+                data: cur.data,
+                status: VersionStatus::Abolished,
+                publication: Publication {
+                    decision_number: Some(decision_number),
+                    decision_date: Some(decision_date),
+                    decision_authority: cur.publication.decision_authority,
+                    effective_date: Some(decision_date),
+                    published_at: Some(Utc::now()),
+                },
+            }
+        }
+    };
+    let ctx = AuditCtx {
+        agency_id: Some(agency.id),
+        ..ctx.clone()
+    };
+    upsert_in(db, &txn, &ctx, &agency, &input).await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -513,6 +513,32 @@ async fn the_reform_office_keeps_a_review_plan_and_its_completion(backend: Backe
             && page.contains("75,0%")
             && page.contains("Mẫu đơn chưa thống nhất")
     );
+    let csrf = motcua_testkit::csrf_of(&b, &app.url("/admin/review-plans")).await;
+    let r = b
+        .post(app.url(&format!("/admin/review-plans/{id}/items/1.004498")))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("reviewed", "true"),
+            ("status", "open"),
+            ("finding", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let shown = b
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("Thủ tục 1.004498: ghi rõ vướng mắc"),
+        "the page applies the API's rule"
+    );
 }
 backend_test!(
     review_plans,
@@ -554,3 +580,143 @@ async fn the_checks_page_counts_t31_and_t32(backend: Backend) {
     assert!(page.contains("Quyết định 2/QĐ-CVT không do Bộ trưởng ban hành."));
 }
 backend_test!(checks_page, the_checks_page_counts_t31_and_t32);
+
+async fn review_findings_are_fixed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let editor = app.token("bientap@test.vn").await;
+    let admin = app.token_for_admin().await;
+    let publish = json!({"decision_number": "1/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+
+    // Texts are normalised the same way by the API and by files: an export of an API-written
+    // procedure with stray spaces imports back unchanged.
+    let mut spaced = procedure("1.004495", "  Cấp giấy phép bưu chính ");
+    spaced["authority"] = json!(" Bộ Thông tin và Truyền thông  ");
+    assert_eq!(
+        app.post_json("/api/v1/procedures", Some(&editor), &spaced)
+            .await
+            .status(),
+        201
+    );
+    let csv = app
+        .get("/api/v1/procedures/export?format=csv", Some(&editor))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let r: Value = app
+        .client()
+        .post(app.url("/api/v1/procedures/import"))
+        .bearer_auth(&admin)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["unchanged"], 1, "{r}");
+
+    // A procedure cannot move to another agency, by the API or by a file.
+    let mut moved = procedure("1.004495", "Cấp giấy phép bưu chính");
+    moved["agency"] = json!("000.00.00.H99");
+    let r = app
+        .client()
+        .put(app.url("/api/v1/procedures/1.004495"))
+        .bearer_auth(&editor)
+        .json(&moved)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    // Publishing, then a pending draft, then abolishing: the draft's content is kept as its own
+    // version, the published version is superseded, the public history shows no draft.
+    assert_eq!(
+        app.post_json(
+            "/api/v1/procedures/1.004495/publish",
+            Some(&editor),
+            &publish
+        )
+        .await
+        .status(),
+        200
+    );
+    let mut draft = procedure("1.004495", "Cấp giấy phép bưu chính (dự thảo sửa đổi)");
+    draft["processing_time"]["value"] = json!(5.0);
+    assert_eq!(
+        app.client()
+            .put(app.url("/api/v1/procedures/1.004495"))
+            .bearer_auth(&editor)
+            .json(&draft)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let public: Value = app
+        .get("/api/v1/procedures/1.004495", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        public["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["status"] != "draft"),
+        "{}",
+        public["versions"]
+    );
+    let too_long = json!({"decision_number": "x".repeat(65), "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let r: Value = app
+        .post_json(
+            "/api/v1/procedures/1.004495/publish",
+            Some(&editor),
+            &too_long,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r["error"]["details"]["fields"][0]["field"],
+        "decision_number"
+    );
+    let r = app
+        .post_json(
+            "/api/v1/procedures/1.004495/abolish",
+            Some(&editor),
+            &json!({"decision_number": "9/QĐ-BTTTT", "decision_date": "2027-09-01"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let found = motcua_store::catalog::find(app.db.conn(), "1.004495")
+        .await
+        .unwrap()
+        .unwrap();
+    let versions = motcua_store::catalog::versions(app.db.conn(), found.procedure.id)
+        .await
+        .unwrap();
+    let statuses: Vec<(i32, &str)> = versions
+        .iter()
+        .map(|v| (v.version_no, v.status.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [(3, "abolished"), (2, "draft"), (1, "superseded")],
+        "the draft survives; nothing stays published"
+    );
+    assert!(versions[1].data.contains("dự thảo sửa đổi"));
+    assert_eq!(
+        app.get("/thu-tuc/1.004495/qr.svg", None).await.status(),
+        404,
+        "no public QR for what the public cannot see"
+    );
+    assert!(motcua_store::audit::verify(&app.db).await.unwrap() > 0);
+}
+backend_test!(review_fixes, review_findings_are_fixed);

@@ -21,7 +21,9 @@ pub fn fold(text: &str) -> String {
             c => c,
         };
         for lc in c.to_lowercase() {
-            if lc.is_alphanumeric() {
+            // ASCII only: both backends then split the same words (other scripts and signs such
+            // as ½ or ² are separators).
+            if lc.is_ascii_alphanumeric() {
                 out.push(lc);
                 space = false;
             } else if !space {

@@ -324,6 +324,52 @@ fn problem(field: impl Into<String>, message: impl Into<String>) -> Problem {
 }
 
 impl ProcedureData {
+    /// The one normal form of every text of a procedure, applied by the API and by every file reader
+    /// before validation and storage: trimmed, NFC, the cut-off to the minute. Two inputs that mean
+    /// the same thing therefore hash the same (idempotent imports, exact round trips).
+    pub fn normalise(&mut self) {
+        use super::fold::nfc;
+        let n = |s: &mut String| *s = nfc(s.trim());
+        n(&mut self.name);
+        n(&mut self.agency);
+        n(&mut self.unit);
+        n(&mut self.authority);
+        n(&mut self.result_name);
+        self.cutoff = self.cutoff.and_then(|t| {
+            use chrono::Timelike;
+            chrono::NaiveTime::from_hms_opt(t.hour(), t.minute(), 0)
+        });
+        for s in &mut self.steps {
+            n(&mut s.description);
+        }
+        for c in &mut self.components {
+            n(&mut c.code);
+            n(&mut c.name);
+            if let Some(u) = &mut c.template_url {
+                n(u);
+            }
+            if c.template_url.as_deref() == Some("") {
+                c.template_url = None;
+            }
+        }
+        for f in &mut self.fees {
+            n(&mut f.name);
+            n(&mut f.note);
+        }
+        for a in &mut self.legal_basis {
+            n(&mut a.number);
+            n(&mut a.title);
+        }
+        for f in &mut self.forms {
+            n(&mut f.name);
+            n(&mut f.url);
+        }
+        for a in &mut self.allocation {
+            n(&mut a.step);
+            n(&mut a.assignee);
+        }
+    }
+
     /// Every problem that makes this procedure unusable (not the publication checks, which are
     /// findings about a valid procedure).
     pub fn validate(&self) -> Vec<Problem> {
@@ -332,8 +378,20 @@ impl ProcedureData {
         if !(3..=500).contains(&name_len) {
             p.push(problem("name", "tên thủ tục bắt buộc, từ 3 đến 500 ký tự"));
         }
-        if self.agency.trim().is_empty() {
-            p.push(problem("agency", "cơ quan thực hiện bắt buộc"));
+        if crate::org::OrganId::parse(&self.agency).is_err() {
+            p.push(problem(
+                "agency",
+                "mã định danh cơ quan thực hiện không đúng định dạng (ví dụ 000.00.00.G22)",
+            ));
+        }
+        for (field, value, max) in [
+            ("unit", &self.unit, 32),
+            ("authority", &self.authority, 500),
+            ("result_name", &self.result_name, 500),
+        ] {
+            if value.chars().count() > max {
+                p.push(problem(field, format!("tối đa {max} ký tự")));
+            }
         }
         if self.authority.trim().is_empty() {
             p.push(problem(
@@ -408,7 +466,42 @@ impl ProcedureData {
                 ));
             }
         }
+        for (i, st) in self.steps.iter().enumerate() {
+            if st.description.trim().is_empty() {
+                p.push(problem(
+                    format!("steps[{i}].description"),
+                    "nội dung bước bắt buộc",
+                ));
+            }
+        }
+        for (i, f) in self.fees.iter().enumerate() {
+            if f.name.trim().is_empty() {
+                p.push(problem(format!("fees[{i}].name"), "tên khoản phí bắt buộc"));
+            }
+        }
+        for (i, f) in self.forms.iter().enumerate() {
+            if f.name.trim().is_empty() || f.url.trim().is_empty() {
+                p.push(problem(
+                    format!("forms[{i}]"),
+                    "biểu mẫu cần tên và đường dẫn",
+                ));
+            }
+        }
+        for (i, a) in self.allocation.iter().enumerate() {
+            if a.step.trim().is_empty() || a.assignee.trim().is_empty() {
+                p.push(problem(
+                    format!("allocation[{i}]"),
+                    "phân bổ cần tên bước và đơn vị hoặc vai trò",
+                ));
+            }
+        }
         for (i, a) in self.legal_basis.iter().enumerate() {
+            if a.title.trim().is_empty() {
+                p.push(problem(
+                    format!("legal_basis[{i}].title"),
+                    "tên văn bản bắt buộc",
+                ));
+            }
             if a.number.trim().is_empty() {
                 p.push(problem(
                     format!("legal_basis[{i}].number"),

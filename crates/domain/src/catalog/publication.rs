@@ -28,6 +28,27 @@ pub struct Publication {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+/// Longest decision number stored (e.g. `1234/QĐ-BTTTT`).
+pub const MAX_DECISION_NUMBER: usize = 64;
+
+impl Publication {
+    /// Problems with the announcement itself (field, Vietnamese message).
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        if self
+            .decision_number
+            .as_deref()
+            .is_some_and(|n| n.chars().count() > MAX_DECISION_NUMBER)
+        {
+            p.push((
+                "decision_number",
+                format!("số quyết định tối đa {MAX_DECISION_NUMBER} ký tự"),
+            ));
+        }
+        p
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub id: &'static str,

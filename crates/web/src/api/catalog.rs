@@ -245,7 +245,11 @@ pub async fn procedure_json(state: &AppState, code: &str, editor: bool) -> ApiRe
         obj.insert("checks".into(), json!(checks));
         obj.insert(
             "versions".into(),
-            json!(history.iter().map(|h| json!({"version": h.version_no, "status": h.status, "published_at": h.published_at, "decision_number": h.decision_number})).collect::<Vec<_>>()),
+            json!(history
+                .iter()
+                .filter(|h| editor || h.status != VersionStatus::Draft.code())
+                .map(|h| json!({"version": h.version_no, "status": h.status, "published_at": h.published_at, "decision_number": h.decision_number}))
+                .collect::<Vec<_>>()),
         );
     }
     Ok(out)
@@ -277,7 +281,7 @@ async fn agency_for(
 }
 
 fn validated(mut data: ProcedureData) -> ApiResult<ProcedureData> {
-    data.name = motcua_domain::catalog::fold::nfc(data.name.trim());
+    data.normalise();
     let problems = data.validate();
     if problems.is_empty() {
         Ok(data)
@@ -343,6 +347,15 @@ pub async fn update_procedure(
     let found = store::find(state.db.conn(), &code)
         .await?
         .ok_or(ApiError::NotFound)?;
+    if found.procedure.agency_organ != data.agency {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "agency",
+            format!(
+                "thủ tục {} thuộc cơ quan {}; không chuyển được sang cơ quan khác",
+                data.code, found.procedure.agency_organ
+            ),
+        )]));
+    }
     if found.procedure.status == VersionStatus::Abolished.code()
         && found.latest.status == VersionStatus::Abolished.code()
     {
@@ -382,43 +395,63 @@ pub async fn publish_procedure(
     ApiPath(code): ApiPath<String>,
     ApiJson(req): ApiJson<PublishRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let Some(authority) = DecisionAuthority::parse(&req.decision_authority) else {
-        return Err(ApiError::Invalid(vec![FieldError::new(
+    let mut errors = Vec::new();
+    let authority = DecisionAuthority::parse(&req.decision_authority);
+    if authority.is_none() {
+        errors.push(FieldError::new(
             "decision_authority",
             "minister, deputy_minister hoặc other",
-        )]));
-    };
-    if req.decision_number.trim().is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "decision_number",
-            "số quyết định công bố bắt buộc",
-        )]));
-    }
-    let found = store::find(state.db.conn(), &code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if found.latest.status != VersionStatus::Draft.code() {
-        return Err(ApiError::Conflict(
-            "Không có bản dự thảo để công bố.".into(),
         ));
     }
-    let latest = store::version_input(&found.latest)?;
+    if req.decision_number.trim().is_empty() {
+        errors.push(FieldError::new(
+            "decision_number",
+            "số quyết định công bố bắt buộc",
+        ));
+    }
     let publication = Publication {
         decision_number: Some(req.decision_number.trim().to_owned()),
         decision_date: Some(req.decision_date),
-        decision_authority: Some(authority),
+        decision_authority: authority,
         effective_date: Some(req.effective_date),
         published_at: Some(chrono::Utc::now()),
     };
-    write_with_status(
+    errors.extend(
+        publication
+            .problems()
+            .into_iter()
+            .map(|(f, m)| FieldError::new(f, m)),
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    run_transition(
         &state,
         &caller,
         &code,
-        latest.data,
-        VersionStatus::Published,
-        publication,
+        store::Transition::Publish(publication),
     )
     .await
+}
+
+/// Publish or abolish through the store's one-transaction move, mapping its refusals.
+async fn run_transition(
+    state: &AppState,
+    caller: &Api<ManageCatalog>,
+    code: &str,
+    t: store::Transition,
+) -> ApiResult<axum::Json<Value>> {
+    match store::transition(&state.db, &caller.caller.audit_ctx(operation_id()), code, t).await {
+        Ok(()) => Ok(axum::Json(procedure_json(state, code, true).await?)),
+        Err(store::TransitionError::NotFound) => Err(ApiError::NotFound),
+        Err(store::TransitionError::NoDraft) => Err(ApiError::Conflict(
+            "Không có bản dự thảo để công bố.".into(),
+        )),
+        Err(store::TransitionError::AlreadyAbolished) => {
+            Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()))
+        }
+        Err(store::TransitionError::Store(e)) => Err(e.into()),
+    }
 }
 
 /// Write `data` as a version with `status` and `publication`, audited, and answer the procedure.
@@ -463,35 +496,20 @@ pub async fn abolish_procedure(
     ApiPath(code): ApiPath<String>,
     ApiJson(req): ApiJson<AbolishRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    if req.decision_number.trim().is_empty() {
+    let number = req.decision_number.trim().to_owned();
+    if number.is_empty()
+        || number.chars().count() > motcua_domain::catalog::publication::MAX_DECISION_NUMBER
+    {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "decision_number",
-            "số quyết định bãi bỏ bắt buộc",
+            "số quyết định bãi bỏ bắt buộc, tối đa 64 ký tự",
         )]));
     }
-    let found = store::find(state.db.conn(), &code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if found.current.status == VersionStatus::Abolished.code() {
-        return Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()));
-    }
-    let current = store::version_input(&found.current)?;
-    let publication = Publication {
-        decision_number: Some(req.decision_number.trim().to_owned()),
-        decision_date: Some(req.decision_date),
-        decision_authority: current.publication.decision_authority,
-        effective_date: Some(req.decision_date),
-        published_at: Some(chrono::Utc::now()),
+    let t = store::Transition::Abolish {
+        decision_number: number,
+        decision_date: req.decision_date,
     };
-    write_with_status(
-        &state,
-        &caller,
-        &code,
-        current.data,
-        VersionStatus::Abolished,
-        publication,
-    )
-    .await
+    run_transition(&state, &caller, &code, t).await
 }
 
 /// Import a whole catalogue file (admins): CSV, XLSX or JSON by `Content-Type`. All or nothing:
@@ -528,6 +546,10 @@ pub async fn import_procedures(
         Err(store::ImportError::UnknownAgency(list)) => Err(ApiError::ImportRejected(json!(list
             .into_iter()
             .map(|(i, organ)| json!({"row": i + 1, "column": "agency", "message": format!("không có cơ quan mã «{organ}»")}))
+            .collect::<Vec<_>>()))),
+        Err(store::ImportError::AgencyChanged(list)) => Err(ApiError::ImportRejected(json!(list
+            .into_iter()
+            .map(|(i, code)| json!({"row": i + 1, "column": "agency", "message": format!("thủ tục {code} đã thuộc cơ quan khác")}))
             .collect::<Vec<_>>()))),
         Err(store::ImportError::Store(e)) => Err(e.into()),
     }

@@ -170,24 +170,8 @@ pub async fn update_review_item(
     ApiPath((id, code)): ApiPath<(Uuid, String)>,
     ApiJson(req): ApiJson<UpdateItem>,
 ) -> ApiResult<axum::Json<Value>> {
-    let Some(status) = FindingStatus::parse(&req.status) else {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "status",
-            "no_issue, open, proposed hoặc handled",
-        )]));
-    };
-    if !req.reviewed && status != FindingStatus::NoIssue {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "status",
-            "chưa rà soát thì chưa thể có kết quả rà soát",
-        )]));
-    }
-    if status != FindingStatus::NoIssue && req.finding.trim().is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "finding",
-            "ghi rõ vướng mắc phát hiện được",
-        )]));
-    }
+    let status = check_item(req.reviewed, &req.status, &req.finding)
+        .map_err(|e| ApiError::Invalid(vec![e]))?;
     let update = ItemUpdate {
         reviewed: req.reviewed,
         status,
@@ -207,4 +191,32 @@ pub async fn update_review_item(
         .ok_or(ApiError::NotFound)?;
     let items = store::items(state.db.conn(), id).await?;
     Ok(axum::Json(plan_json(&plan, &items, true)))
+}
+
+/// The rules of one review item, shared by the API and the page: a known status; no result
+/// without review; a problem needs its finding.
+pub fn check_item(
+    reviewed: bool,
+    status: &str,
+    finding: &str,
+) -> Result<FindingStatus, FieldError> {
+    let Some(status) = FindingStatus::parse(status) else {
+        return Err(FieldError::new(
+            "status",
+            "no_issue, open, proposed hoặc handled",
+        ));
+    };
+    if !reviewed && status != FindingStatus::NoIssue {
+        return Err(FieldError::new(
+            "status",
+            "chưa rà soát thì chưa thể có kết quả rà soát",
+        ));
+    }
+    if status != FindingStatus::NoIssue && finding.trim().is_empty() {
+        return Err(FieldError::new(
+            "finding",
+            "ghi rõ vướng mắc phát hiện được",
+        ));
+    }
+    Ok(status)
 }

@@ -98,7 +98,7 @@ pub async fn list(
         Some("false") => Some(false),
         _ => None,
     };
-    let page = p.page.unwrap_or(1).max(1);
+    let page = p.page.unwrap_or(1).clamp(1, 100_000);
     let (items, total, errors, status) = match parse_filters(
         q,
         p.field.as_deref(),
@@ -325,6 +325,10 @@ pub async fn qr(
     let found = store::find(state.db.conn(), &code)
         .await?
         .ok_or(PageError::NotFound)?;
+    // Only what the public may see has a public QR code.
+    if !found.procedure.published {
+        return Err(PageError::NotFound);
+    }
     let link = permalink(&state, &headers, &found.procedure.code);
     let qr = qrcode::QrCode::new(link.as_bytes())
         .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))?;

@@ -41,6 +41,7 @@ struct Page {
     plans: Vec<PlanView>,
     statuses: Vec<(&'static str, &'static str)>,
     notice: String,
+    error: String,
 }
 
 fn share(x: Option<f64>) -> String {
@@ -54,6 +55,10 @@ fn share(x: Option<f64>) -> String {
 pub struct Notice {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    item: Option<String>,
 }
 
 pub async fn get(
@@ -109,6 +114,17 @@ pub async fn get(
         } else {
             String::new()
         },
+        error: match (n.error.as_deref(), n.item.as_deref()) {
+            (Some("finding"), Some(code)) => {
+                format!(
+                    "Thủ tục {code}: ghi rõ vướng mắc phát hiện được trước khi lưu kết quả có vướng mắc."
+                )
+            }
+            (Some(_), Some(code)) => {
+                format!("Thủ tục {code}: chưa rà soát thì chưa thể có kết quả rà soát.")
+            }
+            _ => String::new(),
+        },
     };
     Ok(html(StatusCode::OK, &page))
 }
@@ -136,7 +152,17 @@ pub async fn post_item(
     Form(f): Form<ItemForm>,
 ) -> PageResult<Response> {
     verify_csrf(&method, &headers, &f.csrf_token)?;
-    let status = FindingStatus::parse(&f.status).unwrap_or(FindingStatus::NoIssue);
+    let status = match crate::api::review::check_item(f.reviewed.is_some(), &f.status, &f.finding) {
+        Ok(s) => s,
+        Err(e) => {
+            // Only a well-formed code goes into the redirect (a header value).
+            let item = motcua_domain::catalog::ProcedureCode::parse(&code)
+                .map(|c| c.to_string())
+                .unwrap_or_default();
+            let target = format!("/admin/review-plans?error={}&item={item}", e.field);
+            return Ok(Redirect::to(&target).into_response());
+        }
+    };
     let update = ItemUpdate {
         reviewed: f.reviewed.is_some(),
         status,
