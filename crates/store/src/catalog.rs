@@ -525,8 +525,9 @@ async fn search_with(
         .await?
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
-    if total > RANK_LIMIT {
-        // Order of entry (UUIDv7 keys), as SQLite's FTS rowid.
+    if total > RANK_LIMIT && !q.terms.is_empty() {
+        // Order of entry (UUIDv7 keys), as SQLite's FTS rowid. Browsing without words keeps the
+        // catalogue's code order, which the (published, code) index serves.
         order = "p.id".to_owned();
     }
     let page_sql = format!(
