@@ -10,6 +10,9 @@ pub enum WorkDuration {
     HalfDays(u32),
     /// Working hours, counted from the moment of receipt (Civil Code 2015 art. 147.1), in seconds.
     Seconds(u64),
+    /// Calendar days ("ngày"): counted from the day after receipt; a period ending on a rest day
+    /// ends on the next working day (Civil Code 2015 art. 147–148).
+    CalendarDays(u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -19,7 +22,7 @@ pub enum DurationError {
     #[error("thời hạn không được âm")]
     Negative,
     #[error(
-        "đơn vị thời hạn không hợp lệ «{0}»: dùng d (ngày làm việc) hoặc h (giờ làm việc), ví dụ 5d, 4.5d, 8h"
+        "đơn vị thời hạn không hợp lệ «{0}»: dùng d (ngày làm việc), h (giờ làm việc) hoặc cd (ngày), ví dụ 5d, 4.5d, 8h, 30cd"
     )]
     UnknownUnit(String),
     #[error(
@@ -62,6 +65,15 @@ impl FromStr for WorkDuration {
                 }
                 Ok(Self::HalfDays(whole * 2 + u32::from(half)))
             }
+            "cd" => {
+                let days: u32 = number
+                    .parse()
+                    .map_err(|_| DurationError::BadNumber(number.to_owned()))?;
+                if days > MAX_DAYS {
+                    return Err(DurationError::TooLong);
+                }
+                Ok(Self::CalendarDays(days))
+            }
             "h" => {
                 let hours: u64 = number
                     .parse()
@@ -83,6 +95,7 @@ impl fmt::Display for WorkDuration {
             Self::HalfDays(h) => write!(f, "{}.5d", h / 2),
             Self::Seconds(s) if s % 3600 == 0 => write!(f, "{}h", s / 3600),
             Self::Seconds(s) => write!(f, "{}s", s),
+            Self::CalendarDays(d) => write!(f, "{d}cd"),
         }
     }
 }
@@ -102,6 +115,7 @@ mod tests {
             " 20d ".parse::<WorkDuration>().map(|d| d.to_string()),
             Ok("20d".into())
         );
+        assert_eq!("30cd".parse(), Ok(WorkDuration::CalendarDays(30)));
     }
 
     #[test]

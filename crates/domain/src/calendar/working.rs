@@ -305,6 +305,16 @@ impl WorkingCalendar {
         let per_day = u64::from(self.hours.per_day);
         match duration {
             WorkDuration::Seconds(s) => self.add_working_seconds(start, s),
+            WorkDuration::CalendarDays(n) => {
+                // The n-th calendar day after the receipt day; on a rest day, the next working day.
+                let last = start.date() + chrono::Duration::days(i64::from(n));
+                let day = if self.is_working_day(last)? {
+                    last
+                } else {
+                    self.nth_working_day_after(last, 1)?
+                };
+                Ok(day.and_time(time_of(self.hours.end_of_day())))
+            }
             WorkDuration::HalfDays(h) => {
                 let day_index = u64::from(self.cum[self.index(start.date())?]);
                 // The clock at the end of the receipt day, then h half days on.
@@ -358,6 +368,20 @@ mod tests {
         assert_eq!(
             c.due(at("2026-03-10 09:00"), WorkDuration::HalfDays(0), None),
             Ok(at("2026-03-10 17:00"))
+        );
+    }
+
+    #[test]
+    fn calendar_days_count_every_day_and_end_on_a_working_day() {
+        let c = cal();
+        // Tuesday 10/3/2026 + 4 days = Saturday 14/3 -> Monday 16/3 at close of business.
+        assert_eq!(
+            c.due(at("2026-03-10 09:00"), WorkDuration::CalendarDays(4), None),
+            Ok(at("2026-03-16 17:00"))
+        );
+        assert_eq!(
+            c.due(at("2026-03-10 09:00"), WorkDuration::CalendarDays(3), None),
+            Ok(at("2026-03-13 17:00"))
         );
     }
 

@@ -185,13 +185,12 @@ impl ProcessingTime {
         }
     }
 
-    /// As the calendar counts it; calendar days are approximated by working days only when the
-    /// unit is days (the calendar's own rule for them comes with dossiers).
-    pub fn as_work_duration(&self) -> Option<WorkDuration> {
+    /// As the calendar counts it (a half calendar day rounds up to the whole day).
+    pub fn as_work_duration(&self) -> WorkDuration {
         match self.unit {
-            TimeUnit::WorkingDays => Some(WorkDuration::HalfDays((self.value * 2.0) as u32)),
-            TimeUnit::WorkingHours => Some(WorkDuration::Seconds(self.value as u64 * 3600)),
-            TimeUnit::Days => None,
+            TimeUnit::WorkingDays => WorkDuration::HalfDays((self.value * 2.0) as u32),
+            TimeUnit::WorkingHours => WorkDuration::Seconds(self.value as u64 * 3600),
+            TimeUnit::Days => WorkDuration::CalendarDays(self.value.ceil() as u32),
         }
     }
 
