@@ -310,3 +310,47 @@ backend_test!(
     import_round_trip,
     import_is_all_or_nothing_idempotent_and_round_trips
 );
+
+async fn an_import_cannot_move_a_code_to_another_agency(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("quantri@test.vn", Role::Admin, "TTTT").await;
+    let admin = app.token("quantri@test.vn").await;
+    let other = motcua_domain::org::OrganId::parse("000.00.00.H99").unwrap();
+    motcua_store::org::ensure_agency(
+        &app.db,
+        &motcua_store::AuditCtx::system("test"),
+        &other,
+        "Cơ quan khác",
+        "CQK",
+    )
+    .await
+    .unwrap();
+    let post = |body: String| {
+        app.client()
+            .post(app.url("/api/v1/procedures/import"))
+            .bearer_auth(&admin)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let first = csv(&[("1.000201", "Cấp giấy phép thiết lập mạng viễn thông")]);
+    assert_eq!(post(first.clone()).await.unwrap().status(), 200);
+    let r = post(first.replace("000.00.00.G22", "000.00.00.H99"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["details"]["rows"][0]["column"], "agency", "{v}");
+    let found = motcua_store::catalog::find(app.db.conn(), "1.000201")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        found.procedure.agency_organ, "000.00.00.G22",
+        "nothing moved"
+    );
+}
+backend_test!(
+    import_agency_move,
+    an_import_cannot_move_a_code_to_another_agency
+);
