@@ -55,55 +55,7 @@ pub async fn append(
     ctx: &AuditCtx,
     change: Change<'_>,
 ) -> Result<i64> {
-    let mut head_q = audit_head::Entity::find_by_id(1);
-    if db.backend() == Backend::Postgres {
-        head_q = head_q.lock_exclusive();
-    }
-    let head = head_q.one(txn).await?.ok_or_else(|| {
-        StoreError::Db(sea_orm::DbErr::Custom(
-            "the audit chain head row is missing".into(),
-        ))
-    })?;
-    let summary = serde_json::json!({ "before": change.before, "after": change.after }).to_string();
-    let record = AuditRecord {
-        seq: head.seq + 1,
-        at_micros: Utc::now().timestamp_micros(),
-        agency_id: ctx.agency_id.map(|u| u.to_string()),
-        actor_id: ctx.actor_id.map(|u| u.to_string()),
-        actor_role: ctx.actor_role.clone(),
-        actor_unit: ctx.actor_unit.map(|u| u.to_string()),
-        action: change.action.to_owned(),
-        object_type: change.object_type.to_owned(),
-        object_id: change.object_id,
-        summary,
-        request_id: ctx.request_id.clone(),
-    };
-    let hash = entry_hash(&head.hash, &record);
-    audit_entry::ActiveModel {
-        seq: Set(record.seq),
-        at_us: Set(record.at_micros),
-        agency_id: Set(record.agency_id),
-        actor_id: Set(record.actor_id),
-        actor_role: Set(record.actor_role),
-        actor_unit: Set(record.actor_unit),
-        action: Set(record.action),
-        object_type: Set(record.object_type),
-        object_id: Set(record.object_id),
-        summary: Set(record.summary),
-        request_id: Set(record.request_id),
-        prev_hash: Set(head.hash.clone()),
-        hash: Set(hash.clone()),
-    }
-    .insert(txn)
-    .await?;
-    audit_head::ActiveModel {
-        id: Set(1),
-        seq: Set(record.seq),
-        hash: Set(hash),
-    }
-    .update(txn)
-    .await?;
-    Ok(record.seq)
+    append_many(db, txn, ctx, vec![(None, change)]).await
 }
 
 /// Why verification did not pass.
@@ -207,18 +159,17 @@ pub async fn recent(
     Ok(q.all(conn).await?)
 }
 
-/// Append several entries at once (bulk imports), each with the agency it concerns (else the
-/// context's): the chain is computed in memory from the head,
-/// inserted in chunks, and the head is updated once. Same guarantees as [`append`].
+/// Append entries inside the caller's write transaction, each with the agency it concerns (else the
+/// context's): the head row is locked (`FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transaction
+/// already holds the single write lock), the chain is extended in memory, the entries are inserted in
+/// chunks and the head is updated once. Returns the last sequence number. The one place the chain
+/// is written: [`append`] is this with a single entry.
 pub async fn append_many(
     db: &Db,
     txn: &DatabaseTransaction,
     ctx: &AuditCtx,
     changes: Vec<(Option<Uuid>, Change<'_>)>,
-) -> Result<()> {
-    if changes.is_empty() {
-        return Ok(());
-    }
+) -> Result<i64> {
     let mut head_q = audit_head::Entity::find_by_id(1);
     if db.backend() == Backend::Postgres {
         head_q = head_q.lock_exclusive();
@@ -271,12 +222,14 @@ pub async fn append_many(
             .exec(txn)
             .await?;
     }
-    audit_head::ActiveModel {
-        id: Set(1),
-        seq: Set(seq),
-        hash: Set(prev),
+    if seq != head.seq {
+        audit_head::ActiveModel {
+            id: Set(1),
+            seq: Set(seq),
+            hash: Set(prev),
+        }
+        .update(txn)
+        .await?;
     }
-    .update(txn)
-    .await?;
-    Ok(())
+    Ok(seq)
 }

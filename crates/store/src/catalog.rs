@@ -913,3 +913,25 @@ pub async fn transition(
     txn.commit().await?;
     Ok(())
 }
+
+/// The version of `code` a reader may see: the public sees the published version of a published
+/// procedure (nothing otherwise); editors see the latest version, draft or not. `None` when the
+/// reader may see nothing.
+pub async fn shown(
+    conn: &impl ConnectionTrait,
+    code: &str,
+    editor: bool,
+) -> Result<Option<(Found, VersionInput)>> {
+    let Some(found) = find(conn, code).await? else {
+        return Ok(None);
+    };
+    if !found.procedure.published && !editor {
+        return Ok(None);
+    }
+    let v = version_input(if editor {
+        &found.latest
+    } else {
+        &found.current
+    })?;
+    Ok(Some((found, v)))
+}

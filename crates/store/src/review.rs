@@ -125,3 +125,16 @@ pub async fn update_item(
     txn.commit().await?;
     Ok(updated)
 }
+
+/// The two shares of T3.3 for a plan's items (see `motcua_domain::catalog::review::completion`).
+pub fn completion_of(items: &[review_item::Model]) -> (Option<f64>, Option<f64>) {
+    let domain: Vec<motcua_domain::catalog::review::ReviewItem> = items
+        .iter()
+        .map(|i| motcua_domain::catalog::review::ReviewItem {
+            procedure_code: i.procedure_code.clone(),
+            reviewed: i.reviewed,
+            status: FindingStatus::parse(&i.status).unwrap_or(FindingStatus::NoIssue),
+        })
+        .collect();
+    motcua_domain::catalog::review::completion(&domain)
+}

@@ -30,6 +30,15 @@ impl FieldError {
     }
 }
 
+/// The message for `field` among form errors, or an empty string: what a page shows beside a field.
+pub fn message_for(errors: &[FieldError], field: &str) -> String {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
+        .unwrap_or_default()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The body is not well-formed JSON (or not JSON at all).

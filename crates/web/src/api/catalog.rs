@@ -217,18 +217,14 @@ pub async fn list_procedures(
 
 /// The whole procedure as the public sees it, with its publication checks and version history.
 pub async fn procedure_json(state: &AppState, code: &str, editor: bool) -> ApiResult<Value> {
-    let found = store::find(state.db.conn(), code)
+    let (found, v) = store::shown(state.db.conn(), code, editor)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if !found.procedure.published && !editor {
-        return Err(ApiError::NotFound);
-    }
     let shown = if editor {
         &found.latest
     } else {
         &found.current
     };
-    let v = store::version_input(shown)?;
     let cal = state.calendar();
     let checks = checks(&cal.working, &v.data, &v.publication);
     let history = store::versions(state.db.conn(), found.procedure.id).await?;

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_domain::catalog::ProcedureCode;
-use motcua_domain::catalog::review::{FindingStatus, ReviewItem, completion};
+use motcua_domain::catalog::review::FindingStatus;
 use motcua_store::entity::{review_item, review_plan};
 use motcua_store::review::{self as store, ItemUpdate, NewPlan};
 use serde::Deserialize;
@@ -18,15 +18,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub fn plan_json(p: &review_plan::Model, items: &[review_item::Model], with_items: bool) -> Value {
-    let domain: Vec<ReviewItem> = items
-        .iter()
-        .map(|i| ReviewItem {
-            procedure_code: i.procedure_code.clone(),
-            reviewed: i.reviewed,
-            status: FindingStatus::parse(&i.status).unwrap_or(FindingStatus::NoIssue),
-        })
-        .collect();
-    let (reviewed, handled) = completion(&domain);
+    let (reviewed, handled) = store::completion_of(items);
     let mut v = json!({
         "id": p.id, "year": p.year, "name": p.name, "decision_number": p.decision_number,
         "items_total": items.len(), "reviewed_share": reviewed, "problems_handled_share": handled,

@@ -47,11 +47,7 @@ struct CalendarPage {
 
 impl CalendarPage {
     fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .unwrap_or_default()
+        crate::error::message_for(&self.errors, field)
     }
 }
 

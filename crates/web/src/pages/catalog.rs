@@ -46,11 +46,7 @@ struct ListPage {
 
 impl ListPage {
     fn error_for(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
-            .unwrap_or_default()
+        crate::error::message_for(&self.errors, field)
     }
 }
 
@@ -231,18 +227,9 @@ pub async fn detail(
         .0
         .as_ref()
         .is_some_and(|c| access::allows(c.role, Permission::ManageCatalog));
-    let found = store::find(state.db.conn(), &code)
+    let (_, v) = store::shown(state.db.conn(), &code, editor)
         .await?
         .ok_or(PageError::NotFound)?;
-    if !found.procedure.published && !editor {
-        return Err(PageError::NotFound);
-    }
-    let shown = if editor {
-        &found.latest
-    } else {
-        &found.current
-    };
-    let v = store::version_input(shown)?;
     let cal = state.calendar();
     let check_rows = checks(&cal.working, &v.data, &v.publication)
         .into_iter()

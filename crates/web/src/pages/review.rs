@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_domain::catalog::review::{FindingStatus, ReviewItem, completion};
+use motcua_domain::catalog::review::FindingStatus;
 use motcua_store::review::{self as store, ItemUpdate};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -72,15 +72,7 @@ pub async fn get(
     let mut plans = Vec::new();
     for p in store::plans(state.db.conn()).await? {
         let items = store::items(state.db.conn(), p.id).await?;
-        let domain: Vec<ReviewItem> = items
-            .iter()
-            .map(|i| ReviewItem {
-                procedure_code: i.procedure_code.clone(),
-                reviewed: i.reviewed,
-                status: FindingStatus::parse(&i.status).unwrap_or(FindingStatus::NoIssue),
-            })
-            .collect();
-        let (reviewed, handled) = completion(&domain);
+        let (reviewed, handled) = store::completion_of(&items);
         plans.push(PlanView {
             id: p.id,
             name: p.name,
