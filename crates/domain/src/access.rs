@@ -30,10 +30,20 @@ pub enum Permission {
     ImportCatalog,
     /// Keep the plans to review procedures and their findings (T3.3).
     ManageReviews,
+    /// File a dossier online for oneself (an applicant's account).
+    FileOnline,
+    /// File a dossier for a walk-in applicant or record a postal hand-over (the one-stop desk).
+    FileAtDesk,
+    /// See dossiers and their work queue; which actions follow from `dossier::roles::may_act`.
+    HandleDossiers,
+    /// Read the dossier statistics (T3.4, T7.5–T7.7).
+    ViewDossierStats,
+    /// Export the dossier list for the reform office.
+    ExportDossiers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 15] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
@@ -44,6 +54,11 @@ impl Permission {
         Self::ManageCatalog,
         Self::ImportCatalog,
         Self::ManageReviews,
+        Self::FileOnline,
+        Self::FileAtDesk,
+        Self::HandleDossiers,
+        Self::ViewDossierStats,
+        Self::ExportDossiers,
     ];
 }
 
@@ -70,6 +85,13 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
         }
         (P::ManageCatalog, R::Admin | R::Editor) => Some(Scope::All),
         (P::ManageReviews, R::Admin | R::ParOfficer) => Some(Scope::All),
+        (P::FileOnline, R::Applicant) => Some(Scope::All),
+        // The desk receives for the whole agency (Decree 61/2018 art. 8).
+        (P::FileAtDesk, R::DeskOfficer) => Some(Scope::All),
+        (P::HandleDossiers, R::DeskOfficer | R::Admin) => Some(Scope::All),
+        (P::HandleDossiers, R::Officer | R::UnitLeader) => Some(Scope::OwnUnit),
+        (P::ViewDossierStats | P::ExportDossiers, R::Admin | R::ParOfficer) => Some(Scope::All),
+        (P::ViewDossierStats, R::UnitLeader) => Some(Scope::OwnUnit),
 
         _ => None,
     }
@@ -87,7 +109,7 @@ mod tests {
     #[test]
     fn applicants_reach_nothing_of_the_staff() {
         for p in Permission::ALL {
-            let expected = p == Permission::ViewOwnAccount;
+            let expected = matches!(p, Permission::ViewOwnAccount | Permission::FileOnline);
             assert_eq!(allows(Role::Applicant, p), expected, "{p:?}");
         }
     }

@@ -19,8 +19,19 @@ pub fn format_vn(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The Vietnam wall-clock time of an instant (what the calendar engine works in).
+pub fn to_local(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&VN_OFFSET).naive_local()
+}
+
+/// The instant of a Vietnam wall-clock time (UTC+7 has no gaps or overlaps).
+pub fn from_local(t: chrono::NaiveDateTime) -> DateTime<Utc> {
+    DateTime::<Utc>::from_naive_utc_and_offset(t - chrono::Duration::hours(7), Utc)
+}
+
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     #[test]

@@ -365,6 +365,14 @@ pub async fn find(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Foun
     }))
 }
 
+/// One stored version, as the domain sees it.
+pub async fn version_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<VersionInput>> {
+    match procedure_version::Entity::find_by_id(id).one(conn).await? {
+        Some(v) => Ok(Some(version_input(&v)?)),
+        None => Ok(None),
+    }
+}
+
 pub async fn versions(
     conn: &impl ConnectionTrait,
     procedure_id: Uuid,

@@ -33,6 +33,14 @@ impl Backend {
             Self::Postgres => "postgres",
         }
     }
+
+    /// SeaORM's name for the backend (for raw statements).
+    pub fn sea(self) -> sea_orm::DbBackend {
+        match self {
+            Self::Sqlite => sea_orm::DbBackend::Sqlite,
+            Self::Postgres => sea_orm::DbBackend::Postgres,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

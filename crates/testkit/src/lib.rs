@@ -176,6 +176,7 @@ pub struct TestApp {
     pub db: Db,
     pub test_db: TestDb,
     pub config: Config,
+    pub state: motcua_web::state::AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -199,6 +200,7 @@ impl TestApp {
         load_fixture_org(&db).await;
         let app = Application::bind(config.clone(), db.clone()).await.unwrap();
         let addr = app.addr().unwrap();
+        let state = app.state();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             app.run_until(async move {
@@ -212,6 +214,7 @@ impl TestApp {
             db,
             test_db,
             config,
+            state,
             shutdown: Some(tx),
             server: Some(server),
         }

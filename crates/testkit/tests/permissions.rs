@@ -28,6 +28,18 @@ const API: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/audit", "LM"),
     ("PUT", "/api/v1/calendar/days/2030-06-03", "M"),
     ("DELETE", "/api/v1/calendar/days/2030-06-03", "M"),
+    // Applicants list their own dossiers; staff who handle dossiers their units' queue.
+    ("GET", "/api/v1/dossiers", "ADOLM"),
+    (
+        "GET",
+        "/api/v1/stats/dossiers?from=2026-01&to=2026-12",
+        "LPM",
+    ),
+    (
+        "GET",
+        "/api/v1/dossiers/export?from=2026-01-01&to=2026-01-31",
+        "PM",
+    ),
 ];
 
 const PAGES: &[(&str, &str, &str)] = &[

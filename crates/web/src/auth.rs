@@ -204,7 +204,12 @@ perms!(
     ManageCalendar,
     ManageCatalog,
     ImportCatalog,
-    ManageReviews
+    ManageReviews,
+    FileOnline,
+    FileAtDesk,
+    HandleDossiers,
+    ViewDossierStats,
+    ExportDossiers
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

@@ -30,6 +30,13 @@ pub struct Config {
     pub token_ttl_hours: i64,
     /// Largest request body accepted, in bytes (larger: 413).
     pub body_limit_bytes: usize,
+    /// Largest uploaded file (a dossier component or result), in bytes (larger: 413).
+    pub upload_limit_bytes: usize,
+    /// Where notifications go: `log` (the default: a log line without personal data) or
+    /// `smtp://HOST:PORT` (plain SMTP to a relay on the internal network).
+    pub notify_sink: String,
+    /// The sender address of notification e-mails.
+    pub notify_from: String,
     /// Longest time a request may take, in seconds (longer: 503).
     pub request_timeout_secs: u64,
     /// Failed sign-ins in a row that lock an account.
@@ -60,6 +67,9 @@ impl Default for Config {
             session_ttl_hours: 8,
             token_ttl_hours: 12,
             body_limit_bytes: 2 * 1024 * 1024,
+            upload_limit_bytes: 10 * 1024 * 1024,
+            notify_sink: "log".to_owned(),
+            notify_from: "khong-tra-loi@motcua.local".to_owned(),
             request_timeout_secs: 30,
             login_max_failures: 5,
             lockout_minutes: 15,
@@ -83,6 +93,9 @@ const ENV_KEYS: &[&str] = &[
     "session_ttl_hours",
     "token_ttl_hours",
     "body_limit_bytes",
+    "upload_limit_bytes",
+    "notify_sink",
+    "notify_from",
     "request_timeout_secs",
     "login_max_failures",
     "lockout_minutes",
@@ -158,6 +171,9 @@ impl fmt::Debug for Config {
             .field("session_ttl_hours", &self.session_ttl_hours)
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("upload_limit_bytes", &self.upload_limit_bytes)
+            .field("notify_sink", &self.notify_sink)
+            .field("notify_from", &self.notify_from)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("login_max_failures", &self.login_max_failures)
             .field("lockout_minutes", &self.lockout_minutes)

@@ -59,6 +59,15 @@ pub enum ApiError {
     NotFound,
     #[error("conflict")]
     Conflict(String),
+    /// An action not allowed in the current state: 409 with the actions allowed now.
+    #[error("not allowed now")]
+    NotAllowed {
+        message: String,
+        allowed: Vec<String>,
+    },
+    /// A write that needs `If-Match` came without it.
+    #[error("precondition required")]
+    PreconditionRequired,
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("rate limited")]
@@ -122,6 +131,18 @@ impl ApiError {
             Self::Conflict(what) => {
                 (StatusCode::CONFLICT, "conflict", what.clone(), Value::Null)
             }
+            Self::NotAllowed { message, allowed } => (
+                StatusCode::CONFLICT,
+                "action_not_allowed",
+                message.clone(),
+                json!({ "allowed_actions": allowed }),
+            ),
+            Self::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                "Cần tiêu đề If-Match với phiên bản hồ sơ đã đọc (ví dụ If-Match: \"3\").".into(),
+                Value::Null,
+            ),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",

@@ -5,10 +5,12 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod dossier;
 pub mod error;
 pub mod health;
 pub mod json;
 pub mod limiter;
+pub mod notify;
 pub mod ops;
 pub mod pages;
 pub mod signin;

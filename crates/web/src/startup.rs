@@ -104,7 +104,13 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
-        .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+        // Extractors stop at `body_limit_bytes`; only the upload handlers read further, up to
+        // `upload_limit_bytes` (they count the bytes themselves and answer 413).
+        .layer(RequestBodyLimitLayer::new(
+            config
+                .body_limit_bytes
+                .max(config.upload_limit_bytes + 64 * 1024),
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(config.request_timeout_secs.max(1)),
@@ -139,6 +145,11 @@ impl Application {
         })
     }
 
+    /// The shared state (tests move its dossier clock).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
     pub fn addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }
@@ -149,6 +160,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
+        let notifier = tokio::spawn(crate::notify::run(self.state.clone()));
         let result = axum::serve(
             self.listener,
             self.router
@@ -157,6 +169,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         housekeeping.abort();
+        notifier.abort();
         result
     }
 }

@@ -27,6 +27,9 @@ pub struct Inner {
     hours: WorkingHours,
     official: BTreeMap<i32, Vec<RecordedDay>>,
     calendar: RwLock<Arc<CalendarState>>,
+    /// Seconds added to the system clock for the dossier rules (0 in service; drills and tests move
+    /// it to replay a holiday or a late dossier without waiting for one).
+    clock_offset_secs: std::sync::atomic::AtomicI64,
 }
 
 /// The calendar in force: rebuilt (never edited in place) when an admin records a correction, so
@@ -55,11 +58,29 @@ impl AppState {
             login_by_account: RateLimiter::per_minute(per_account),
             hours,
             official,
+            clock_offset_secs: std::sync::atomic::AtomicI64::new(0),
             calendar: RwLock::new(Arc::new(CalendarState {
                 working,
                 corrections: Vec::new(),
             })),
         })))
+    }
+
+    /// Now, as the dossier rules see it (the system clock plus the drill offset).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            + chrono::Duration::seconds(
+                self.clock_offset_secs
+                    .load(std::sync::atomic::Ordering::Relaxed),
+            )
+    }
+
+    /// Move the dossier clock so that it reads `at` now (drills and tests only: the production
+    /// binary never calls it).
+    pub fn set_clock(&self, at: chrono::DateTime<chrono::Utc>) {
+        let offset = (at - chrono::Utc::now()).num_seconds();
+        self.clock_offset_secs
+            .store(offset, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The calendar in force now.

@@ -6,10 +6,14 @@ pub mod app_user;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod calendar_day;
+pub mod dossier;
+pub mod dossier_event;
+pub mod outbox;
 pub mod procedure;
 pub mod procedure_version;
 pub mod review_item;
 pub mod review_plan;
 
 pub mod unit;
+pub mod upload;
 pub mod user_session;

@@ -9,6 +9,7 @@ use sea_orm_migration::prelude::*;
 mod m20261126_000001_foundation;
 mod m20261126_000002_calendar_day;
 mod m20261126_000003_catalog;
+pub mod m20261126_000004_dossier;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_foundation::Migration),
             Box::new(m20261126_000002_calendar_day::Migration),
             Box::new(m20261126_000003_catalog::Migration),
+            Box::new(m20261126_000004_dossier::Migration),
         ]
     }
 }

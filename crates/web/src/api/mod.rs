@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod org;
 pub mod review;
 pub mod users;
@@ -19,7 +20,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"))
 )]
 struct ApiDoc;
 
@@ -63,6 +64,15 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(review::get_review_plan))
         .routes(routes!(review::update_review_item))
+        .routes(routes!(dossier::upload_file))
+        .routes(routes!(dossier::list_dossiers, dossier::file_dossier))
+        .routes(routes!(dossier::export_dossiers))
+        .routes(routes!(dossier::get_dossier))
+        .routes(routes!(dossier::get_dossier_file))
+        .routes(routes!(dossier::act_on_dossier))
+        .routes(routes!(dossier::public_dossier))
+        .routes(routes!(dossier::rate_dossier))
+        .routes(routes!(dossier::dossier_stats))
         .split_for_parts()
 }
 

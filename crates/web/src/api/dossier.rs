@@ -1,0 +1,1064 @@
+//! Dossiers over the API: uploads, filing on three channels (with `Idempotency-Key`), the staff
+//! queue, actions with `If-Match`, the public look-up, ratings, statistics and the export.
+
+use super::ErrorEnvelope;
+use crate::auth::{Api, ApiCaller, Caller, ClientIp, ExportDossiers, ViewDossierStats};
+use crate::dossier::{self as svc, ActionError, ActionRequest, FileRequest};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::json::{ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::access::{self, Permission, Scope};
+use motcua_domain::account::Role;
+use motcua_domain::dossier::state::DossierState;
+use motcua_domain::dossier::stats::Counter;
+use motcua_domain::time::{VN_OFFSET, from_local};
+use motcua_store::dossier::{self as store, Filed, QueueQuery, StatFilter};
+use motcua_store::entity::{dossier, dossier_event};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+// ---------------------------------------------------------------------------------------------
+// Uploads
+
+/// The file types accepted, by extension, and how their content is recognised.
+const TYPES: [(&str, &str); 6] = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+];
+
+/// The content type of a file whose bytes really are what its name says; `Err` with the reason
+/// otherwise.
+pub fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let Some((_, ct)) = TYPES.iter().find(|(e, _)| *e == ext) else {
+        return Err("chỉ nhận tệp PDF, PNG, JPEG, DOCX hoặc XLSX".into());
+    };
+    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let ok = match ext.as_str() {
+        "pdf" => bytes.starts_with(b"%PDF-"),
+        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "docx" => bytes.starts_with(b"PK\x03\x04") && contains(b"word/"),
+        "xlsx" => bytes.starts_with(b"PK\x03\x04") && contains(b"xl/"),
+        _ => false,
+    };
+    if bytes.is_empty() {
+        return Err("tệp rỗng".into());
+    }
+    if !ok {
+        return Err(format!(
+            "nội dung tệp không phải là {} như tên tệp cho biết",
+            ext.to_uppercase()
+        ));
+    }
+    Ok(ct)
+}
+
+/// Read the one file of a `multipart/form-data` body, at most `limit` bytes.
+pub async fn read_one_file(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<(String, Vec<u8>), ApiError> {
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && len > limit + 64 * 1024
+    {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let boundary = multer::parse_boundary(ct).map_err(|_| ApiError::UnsupportedMediaType)?;
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream((limit + 64 * 1024) as u64)
+            .per_field(limit as u64),
+    );
+    let mut mp =
+        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
+    let too_large = |e: &multer::Error| {
+        matches!(
+            e,
+            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
+        )
+    };
+    let mut found: Option<(String, Vec<u8>)> = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if too_large(&e) => return Err(ApiError::PayloadTooLarge),
+            Err(e) => return Err(ApiError::BadRequest(format!("multipart: {e}"))),
+        };
+        let Some(name) = field.file_name().map(str::to_owned) else {
+            continue;
+        };
+        if found.is_some() {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "file",
+                "mỗi lần chỉ tải lên một tệp",
+            )]));
+        }
+        let bytes = field.bytes().await.map_err(|e| {
+            if too_large(&e) {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest(format!("multipart: {e}"))
+            }
+        })?;
+        found = Some((name, bytes.to_vec()));
+    }
+    found
+        .ok_or_else(|| ApiError::Invalid(vec![FieldError::new("file", "chưa chọn tệp để tải lên")]))
+}
+
+fn may_upload(role: Role) -> bool {
+    [
+        Permission::FileOnline,
+        Permission::FileAtDesk,
+        Permission::HandleDossiers,
+    ]
+    .into_iter()
+    .any(|p| access::allows(role, p))
+}
+
+/// Validate and store one uploaded file for `caller`.
+pub async fn store_upload(
+    state: &AppState,
+    caller: &Caller,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<store::UploadMeta, ApiError> {
+    let name = motcua_domain::catalog::fold::nfc(name.trim());
+    let name: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let ct = check_file(&name, &bytes)
+        .map_err(|m| ApiError::Invalid(vec![FieldError::new("file", m)]))?;
+    Ok(store::save_upload(
+        &state.db,
+        &caller.audit_ctx(crate::ops::operation_id()),
+        store::NewUpload {
+            agency_id: caller.user.agency_id,
+            owner_id: Some(caller.user.id),
+            file_name: name,
+            content_type: ct.to_owned(),
+            content: bytes,
+        },
+    )
+    .await?)
+}
+
+/// Upload one file (multipart, field `file`): its real type is checked against its name.
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "dossier", operation_id = "upload_file",
+    security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, body = Object, description = "{\"id\",\"sha256\",\"size\",\"content_type\"}"),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 413, body = ErrorEnvelope), (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn upload_file(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, axum::Json<Value>)> {
+    if !may_upload(caller.role) {
+        return Err(ApiError::Forbidden);
+    }
+    let (name, bytes) = read_one_file(&headers, body, state.config.upload_limit_bytes).await?;
+    let m = store_upload(&state, &caller, name, bytes).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(
+            json!({ "id": m.id, "sha256": m.sha256, "size": m.size, "content_type": m.content_type, "file_name": m.file_name }),
+        ),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filing and reading
+
+fn etag(version: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
+}
+
+/// The answer to a filing (contract of the issue).
+pub fn filed_json(d: &dossier::Model) -> Value {
+    json!({
+        "code": d.code,
+        "state": svc::state_of(d).sync_code(),
+        "state_name": svc::state_of(d),
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "lookup_code": d.lookup_code,
+        "version": d.version,
+    })
+}
+
+/// File a dossier: online (applicants), at the counter or by post (the desk). Honours
+/// `Idempotency-Key`: the same key and body give the same dossier; the same key with another body
+/// is 422.
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossier", operation_id = "file_dossier",
+    security(("bearer" = [])), request_body = FileRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key (≤ 200 characters)")),
+    responses((status = 201, body = Object, description = "{\"code\",\"state\",\"received_at\",\"due_at\",\"lookup_code\",\"version\"}"),
+        (status = 200, body = Object, description = "A retry with the same Idempotency-Key and body"),
+        (status = 400, body = ErrorEnvelope), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 415, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn file_dossier(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    if !(access::allows(caller.role, Permission::FileOnline)
+        || access::allows(caller.role, Permission::FileAtDesk))
+    {
+        return Err(ApiError::Forbidden);
+    }
+    crate::json::require_json(&headers)?;
+    let req: FileRequest = crate::json::parse(&body)?;
+    let idempotency = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let key = v.to_str().map(str::trim).unwrap_or_default();
+            if key.is_empty() || key.len() > 200 {
+                return Err(ApiError::Invalid(vec![FieldError::new(
+                    "Idempotency-Key",
+                    "khóa Idempotency-Key từ 1 đến 200 ký tự ASCII",
+                )]));
+            }
+            Some((
+                format!("{}:{key}", caller.user.id),
+                store::sha256_hex(&body),
+            ))
+        }
+    };
+    let filed = svc::file(&state, &caller, req, idempotency).await?;
+    let (status, d) = match filed {
+        Filed::Created(d) => (StatusCode::CREATED, d),
+        Filed::Replayed(d) => (StatusCode::OK, d),
+        Filed::KeyReused => {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "Idempotency-Key",
+                "khóa này đã được dùng cho một yêu cầu khác",
+            )]));
+        }
+    };
+    let mut resp = (status, axum::Json(filed_json(&d))).into_response();
+    resp.headers_mut().insert(header::ETAG, etag(d.version));
+    if let Ok(loc) = HeaderValue::from_str(&format!("/api/v1/dossiers/{}", d.code)) {
+        resp.headers_mut().insert(header::LOCATION, loc);
+    }
+    Ok(resp)
+}
+
+/// The full view of a dossier for those allowed to see it.
+pub async fn dossier_json(
+    state: &AppState,
+    caller: &Caller,
+    d: &dossier::Model,
+    events: &[dossier_event::Model],
+) -> Result<Value, ApiError> {
+    let allowed = svc::actions_for(state, caller, d).await?;
+    let uploads = store::uploads_of(state.db.conn(), d.id).await?;
+    let cal = state.calendar();
+    let assessment = svc::assess(&cal.working, d, events, state.now());
+    let components: Value = serde_json::from_str(&d.components).unwrap_or(Value::Null);
+    Ok(json!({
+        "code": d.code,
+        "procedure_code": d.procedure_code,
+        "procedure_version_id": d.procedure_version_id,
+        "channel": d.channel,
+        "state": svc::state_of(d).sync_code(),
+        "state_name": svc::state_of(d),
+        "state_label": svc::state_of(d).label_vi(),
+        "version": d.version,
+        "received_at": d.received_at,
+        "original_due_at": d.original_due_at,
+        "due_at": d.due_at,
+        "paused_at": d.paused_at,
+        "paused_working_hours": d.paused_seconds as f64 / 3600.0,
+        "finished_at": d.finished_at,
+        "resolved_at": d.resolved_at,
+        "returned_at": d.returned_at,
+        "outcome": d.outcome,
+        "progress": assessment.map(|a| a.progress),
+        "working_hours_used": d.working_seconds_used.map(|s| s as f64 / 3600.0),
+        "supplement_count": d.supplement_requests,
+        "extended": d.extended,
+        "approved": d.approved,
+        "unit_id": d.unit_id,
+        "handler_unit_id": d.handler_unit_id,
+        "handler_id": d.handler_id,
+        "return_channel": d.return_channel,
+        "return_address": d.return_address,
+        "postal_receipt_no": d.postal_receipt_no,
+        "fees_vnd": d.fees_vnd,
+        "lookup_code": d.lookup_code,
+        "rating": d.rating,
+        "applicant": {
+            "kind": d.applicant_kind, "name": d.applicant_name, "id_number": d.applicant_id_number,
+            "phone": d.applicant_phone, "email": d.applicant_email, "address": d.applicant_address,
+        },
+        "components": components,
+        "files": uploads.iter().map(|u| json!({"id": u.id, "file_name": u.file_name, "content_type": u.content_type, "size": u.size, "sha256": u.sha256})).collect::<Vec<_>>(),
+        "events": events.iter().map(event_json).collect::<Vec<_>>(),
+        "allowed_actions": allowed.iter().map(|a| a.code()).collect::<Vec<_>>(),
+    }))
+}
+
+fn event_json(e: &dossier_event::Model) -> Value {
+    json!({
+        "seq": e.seq, "action": e.action, "label": svc::action_label(&e.action),
+        "from_state": e.from_state, "to_state": e.to_state, "at": e.at,
+        "actor_id": e.actor_id, "actor_role": e.actor_role, "actor_unit": e.actor_unit,
+        "note": e.note, "data": serde_json::from_str::<Value>(&e.data).unwrap_or(Value::Null),
+    })
+}
+
+async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+) -> Result<dossier::Model, ApiError> {
+    let d = store::by_code(state.db.conn(), code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Someone who may not see the dossier learns nothing, not even that it exists.
+    if !svc::can_see(state, caller, &d).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(d)
+}
+
+/// A dossier with its timeline, files and the actions allowed now; `ETag: "version"`.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}", tag = "dossier", operation_id = "get_dossier",
+    security(("bearer" = [])), params(("code" = String, Path, description = "Dossier code")),
+    responses((status = 200, body = Object), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_dossier(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Response> {
+    let d = visible(&state, &caller, &code).await?;
+    let events = store::events(state.db.conn(), d.id).await?;
+    let body = dossier_json(&state, &caller, &d, &events).await?;
+    let mut resp = axum::Json(body).into_response();
+    resp.headers_mut().insert(header::ETAG, etag(d.version));
+    Ok(resp)
+}
+
+/// Download a file of a dossier.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", tag = "dossier", operation_id = "get_dossier_file",
+    security(("bearer" = [])), params(("code" = String, Path), ("id" = Uuid, Path)),
+    responses((status = 200, description = "The file"), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_dossier_file(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath((code, id)): ApiPath<(String, Uuid)>,
+) -> ApiResult<Response> {
+    let d = visible(&state, &caller, &code).await?;
+    file_response(&state, d.id, id).await
+}
+
+pub async fn file_response(state: &AppState, dossier_id: Uuid, id: Uuid) -> ApiResult<Response> {
+    let f = store::upload_content(state.db.conn(), id).await?;
+    if f.dossier_id != Some(dossier_id) {
+        return Err(ApiError::NotFound);
+    }
+    let disposition = format!(
+        "attachment; filename=\"file.{}\"; filename*=UTF-8''{}",
+        f.file_name.rsplit('.').next().unwrap_or("bin"),
+        percent(&f.file_name)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        f.content,
+    )
+        .into_response())
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The version an `If-Match` header names (`"N"`, `W/"N"` or `N`).
+pub fn if_match(headers: &HeaderMap) -> Result<i64, ApiError> {
+    let raw = headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .ok_or_else(|| ApiError::PreconditionRequired)?;
+    raw.trim_start_matches("W/")
+        .trim_matches('"')
+        .parse::<i64>()
+        .map_err(|_| {
+            ApiError::Invalid(vec![FieldError::new(
+                "If-Match",
+                "If-Match phải là phiên bản của hồ sơ, ví dụ \"3\"",
+            )])
+        })
+}
+
+/// Take an action (`{"action": …}`); requires `If-Match: "version"`. A stale version is 409; an
+/// action not allowed now is 409 with `details.allowed_actions`.
+#[utoipa::path(post, path = "/api/v1/dossiers/{code}/actions", tag = "dossier", operation_id = "act_on_dossier",
+    security(("bearer" = [])), request_body = ActionRequest,
+    params(("code" = String, Path), ("If-Match" = String, Header, description = "The version read, e.g. \"3\"")),
+    responses((status = 200, body = Object), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope), (status = 428, body = ErrorEnvelope)))]
+pub async fn act_on_dossier(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(code): ApiPath<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    crate::json::require_json(&headers)?;
+    let req: ActionRequest = crate::json::parse(&body)?;
+    let d = visible(&state, &caller, &code).await?;
+    let version = if_match(&headers)?;
+    let d = match svc::act(&state, &caller, &d, version, req).await {
+        Ok(d) => d,
+        Err(ActionError::Api(e)) => return Err(e),
+        Err(ActionError::NotAllowed { message, allowed }) => {
+            return Err(ApiError::NotAllowed {
+                message,
+                allowed: allowed.iter().map(|a| a.code().to_owned()).collect(),
+            });
+        }
+    };
+    let events = store::events(state.db.conn(), d.id).await?;
+    let body = dossier_json(&state, &caller, &d, &events).await?;
+    let mut resp = axum::Json(body).into_response();
+    resp.headers_mut().insert(header::ETAG, etag(d.version));
+    Ok(resp)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The work queue
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QueueParams {
+    /// Sync code(s) 1–10, comma-separated; default: every state still needing work (1, 2, 4, 5, 6, 9).
+    pub state: Option<String>,
+    pub procedure: Option<String>,
+    /// `online`, `counter` or `postal`.
+    pub channel: Option<String>,
+    /// `today` (due by the end of today), `soon` (within one working day), `overdue`.
+    pub due: Option<String>,
+    /// A unit code within the caller's scope.
+    pub unit: Option<String>,
+    /// `true`: only dossiers handed to the caller.
+    pub mine: Option<bool>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+/// The states that still need someone's work.
+pub const WORK_STATES: [DossierState; 6] = [
+    DossierState::Submitted,
+    DossierState::Received,
+    DossierState::Processing,
+    DossierState::SupplementRequested,
+    DossierState::FinancialObligation,
+    DossierState::Resolved,
+];
+
+/// Build the queue query for `caller`; field errors name the parameter.
+pub async fn queue_query(
+    state: &AppState,
+    caller: &Caller,
+    scope: Scope,
+    p: &QueueParams,
+) -> Result<QueueQuery, ApiError> {
+    let mut errors = Vec::new();
+    let mut q = QueueQuery {
+        agency_id: caller.user.agency_id,
+        limit: p.per_page.unwrap_or(50).clamp(1, 200),
+        ..QueueQuery::default()
+    };
+    let page = p.page.unwrap_or(1);
+    if !(1..=10_000).contains(&page) {
+        errors.push(FieldError::new("page", "trang từ 1 đến 10.000"));
+    }
+    q.offset = (page.clamp(1, 10_000) - 1) * q.limit;
+    q.units = caller.units_in(state, scope).await?;
+    if let Some(code) = p.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        match motcua_store::org::find_unit(state.db.conn(), code).await? {
+            Some(u) if q.units.as_ref().is_none_or(|us| us.contains(&u.id)) => {
+                q.units = Some(motcua_store::org::unit_subtree(state.db.conn(), u.id).await?);
+            }
+            _ => errors.push(FieldError::new(
+                "unit",
+                "đơn vị không có hoặc ngoài phạm vi của tài khoản",
+            )),
+        }
+    }
+    if p.mine == Some(true) {
+        q.handler_id = Some(caller.user.id);
+    }
+    match p.state.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => q.states = WORK_STATES.iter().map(|s| s.sync_code() as i16).collect(),
+        Some(list) => {
+            for part in list.split(',') {
+                match part
+                    .trim()
+                    .parse::<u8>()
+                    .ok()
+                    .and_then(DossierState::from_sync_code)
+                {
+                    Some(s) => q.states.push(s.sync_code() as i16),
+                    None => errors.push(FieldError::new(
+                        "state",
+                        "trạng thái là mã 1–10, cách nhau bởi dấu phẩy",
+                    )),
+                }
+            }
+        }
+    }
+    q.procedure_code = p
+        .procedure
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    if let Some(c) = p.channel.as_deref().filter(|s| !s.trim().is_empty()) {
+        match motcua_domain::catalog::procedure::Channel::parse(c.trim()) {
+            Some(c) => q.channel = Some(c.code().to_owned()),
+            None => errors.push(FieldError::new(
+                "channel",
+                "kênh là online, counter hoặc postal",
+            )),
+        }
+    }
+    let now = state.now();
+    let cal = state.calendar();
+    let local = motcua_domain::time::to_local(now);
+    match p.due.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => {}
+        Some("overdue") => q.due_before = Some(now),
+        Some("today") => {
+            q.due_from = Some(now);
+            q.due_before = Some(from_local(
+                local
+                    .date()
+                    .succ_opt()
+                    .unwrap_or(local.date())
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or(local),
+            ));
+        }
+        Some("soon") => {
+            q.due_from = Some(now);
+            let limit = cal
+                .working
+                .add_working_seconds(local, u64::from(cal.working.hours().per_day_seconds()))
+                .map(from_local)
+                .unwrap_or(now);
+            q.due_before = Some(limit);
+        }
+        Some(_) => errors.push(FieldError::new("due", "hạn là today, soon hoặc overdue")),
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    Ok(q)
+}
+
+/// A queue row: no personal data beyond the applicant's name (staff need it at the desk).
+pub fn queue_row(d: &dossier::Model, now: DateTime<Utc>) -> Value {
+    let st = svc::state_of(d);
+    let overdue = matches!(
+        st,
+        DossierState::Received | DossierState::Processing | DossierState::FinancialObligation
+    ) && d.due_at < now;
+    json!({
+        "code": d.code, "procedure_code": d.procedure_code, "channel": d.channel,
+        "state": st.sync_code(), "state_label": st.label_vi(), "received_at": d.received_at,
+        "due_at": d.due_at, "overdue": overdue, "handler_unit_id": d.handler_unit_id,
+        "handler_id": d.handler_id, "applicant_name": d.applicant_name, "version": d.version,
+    })
+}
+
+/// The work queue of the caller's units (or the caller's own dossiers for an applicant), sorted
+/// by due time.
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossier", operation_id = "list_dossiers",
+    security(("bearer" = [])), params(QueueParams),
+    responses((status = 200, body = Object, description = "{\"items\":[…],\"total\":N}"), (status = 401, body = ErrorEnvelope),
+        (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn list_dossiers(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(p): ApiQuery<QueueParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let q = if caller.role == Role::Applicant {
+        let mut q = queue_query(
+            &state,
+            &caller,
+            Scope::All,
+            &QueueParams {
+                state: p.state.clone().or(Some("1,2,3,4,5,6,7,8,9,10".into())),
+                page: p.page,
+                per_page: p.per_page,
+                ..QueueParams::default()
+            },
+        )
+        .await?;
+        q.units = None;
+        q.agency_id = caller.user.agency_id;
+        q.applicant_user_id = Some(caller.user.id);
+        q
+    } else {
+        let scope =
+            access::scope(caller.role, Permission::HandleDossiers).ok_or(ApiError::Forbidden)?;
+        queue_query(&state, &caller, scope, &p).await?
+    };
+    let (items, total) = store::queue(&state.db, &q).await?;
+    let now = state.now();
+    Ok(axum::Json(json!({
+        "items": items.iter().map(|d| queue_row(d, now)).collect::<Vec<_>>(),
+        "total": total,
+    })))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public look-up and rating
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LookupParams {
+    /// The look-up code printed on form 01.
+    pub lookup: String,
+}
+
+/// Constant-time equality of two short texts.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        diff |= usize::from(a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0));
+    }
+    diff == 0
+}
+
+/// The dossier a code and look-up code name, or `None` (same work either way).
+pub async fn lookup(
+    state: &AppState,
+    code: &str,
+    lookup_code: &str,
+) -> Result<Option<dossier::Model>, ApiError> {
+    let found = if code.len() <= 40 {
+        store::by_code(state.db.conn(), code).await?
+    } else {
+        None
+    };
+    let stored = found
+        .as_ref()
+        .map_or("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", |d| {
+            d.lookup_code.as_str()
+        });
+    let given = lookup_code.trim().to_ascii_uppercase();
+    let ok = same(stored, &given);
+    Ok(found.filter(|_| ok))
+}
+
+/// What the public may know of a dossier: state, steps with times and units, appointment.
+pub async fn public_json(state: &AppState, d: &dossier::Model) -> Result<Value, ApiError> {
+    let events = store::events(state.db.conn(), d.id).await?;
+    let units = motcua_store::org::units(state.db.conn()).await?;
+    let unit_name = |id: Option<Uuid>| {
+        id.and_then(|id| units.iter().find(|u| u.id == id))
+            .map(|u| u.name.clone())
+    };
+    let procedure = motcua_store::catalog::find(state.db.conn(), &d.procedure_code)
+        .await?
+        .map(|f| f.procedure.name)
+        .unwrap_or_default();
+    let st = svc::state_of(d);
+    Ok(json!({
+        "code": d.code,
+        "procedure_code": d.procedure_code,
+        "procedure_name": procedure,
+        "state": st.sync_code(),
+        "state_name": st,
+        "state_label": st.label_vi(),
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "resolved_at": d.resolved_at,
+        "returned_at": d.returned_at,
+        "outcome": d.outcome,
+        "can_rate": d.rating.is_none() && matches!(st, DossierState::Resolved | DossierState::Returned),
+        "steps": events.iter().map(|e| json!({
+            "action": e.action,
+            "label": svc::action_label(&e.action),
+            "at": e.at,
+            "unit": unit_name(e.actor_unit),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// Public look-up (T3.5) by dossier code and look-up code. An unknown code and a wrong look-up
+/// code get the same 404. Rate-limited per client.
+#[utoipa::path(get, path = "/api/v1/public/dossiers/{code}", tag = "dossier", operation_id = "public_dossier",
+    params(("code" = String, Path), LookupParams),
+    responses((status = 200, body = Object), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope), (status = 429, body = ErrorEnvelope)))]
+pub async fn public_dossier(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(p): ApiQuery<LookupParams>,
+) -> ApiResult<axum::Json<Value>> {
+    if let Err(wait) = state
+        .public_by_client
+        .take(&crate::signin::limiter_key(&client))
+    {
+        return Err(ApiError::RateLimited(wait));
+    }
+    let d = lookup(&state, &code, &p.lookup)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(axum::Json(public_json(&state, &d).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    pub lookup: String,
+    /// 1 (very dissatisfied) to 5 (very satisfied).
+    pub rating: i16,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The applicant rates the service once, after the result (Decision 766 group 5).
+#[utoipa::path(post, path = "/api/v1/public/dossiers/{code}/rating", tag = "dossier", operation_id = "rate_dossier",
+    params(("code" = String, Path)), request_body = RatingRequest,
+    responses((status = 200, body = Object), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn rate_dossier(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    ApiPath(code): ApiPath<String>,
+    crate::json::ApiJson(req): crate::json::ApiJson<RatingRequest>,
+) -> ApiResult<axum::Json<Value>> {
+    if let Err(wait) = state
+        .public_by_client
+        .take(&crate::signin::limiter_key(&client))
+    {
+        return Err(ApiError::RateLimited(wait));
+    }
+    let d = lookup(&state, &code, &req.lookup)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    rate(&state, &d, req.rating, &req.note).await?;
+    let d = store::by_code(state.db.conn(), &d.code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(axum::Json(public_json(&state, &d).await?))
+}
+
+pub async fn rate(
+    state: &AppState,
+    d: &dossier::Model,
+    rating: i16,
+    note: &str,
+) -> Result<(), ApiError> {
+    if !(1..=5).contains(&rating) {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "rating",
+            "mức đánh giá từ 1 đến 5",
+        )]));
+    }
+    if note.chars().count() > 1000 {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "note",
+            "góp ý tối đa 1.000 ký tự",
+        )]));
+    }
+    let st = svc::state_of(d);
+    if !matches!(st, DossierState::Resolved | DossierState::Returned) {
+        return Err(ApiError::Conflict(
+            "chỉ đánh giá sau khi hồ sơ đã có kết quả".into(),
+        ));
+    }
+    let mut ctx = motcua_store::AuditCtx::system(crate::ops::operation_id());
+    ctx.actor_role = "applicant".into();
+    ctx.agency_id = Some(d.agency_id);
+    store::rate(&state.db, &ctx, d.id, rating, note).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and export
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StatsParams {
+    /// First month, `YYYY-MM` (or a date in it).
+    pub from: String,
+    /// Last month, `YYYY-MM` (or a date in it).
+    pub to: String,
+    /// A unit code (within the caller's scope).
+    pub unit: Option<String>,
+    /// A procedure code.
+    pub procedure: Option<String>,
+}
+
+fn month_param(field: &str, raw: &str) -> Result<i32, FieldError> {
+    let raw = raw.trim();
+    let bad = || FieldError::new(field, "tháng theo dạng YYYY-MM (hoặc ngày YYYY-MM-DD)");
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d"))
+        .map_err(|_| bad())?;
+    use chrono::Datelike;
+    if !(2000..=2199).contains(&date.year()) {
+        return Err(bad());
+    }
+    Ok(date.year() * 100 + date.month() as i32)
+}
+
+/// Dossier statistics for the months `from..=to`: received (new and carried over), resolved
+/// early / on time / late, in process within time / overdue (now), returned by channel, postal.
+#[utoipa::path(get, path = "/api/v1/stats/dossiers", tag = "dossier", operation_id = "dossier_stats",
+    security(("bearer" = [])), params(StatsParams),
+    responses((status = 200, body = Object), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn dossier_stats(
+    State(state): State<AppState>,
+    caller: Api<ViewDossierStats>,
+    ApiQuery(p): ApiQuery<StatsParams>,
+) -> ApiResult<axum::Json<Value>> {
+    let mut errors = Vec::new();
+    let from = month_param("from", &p.from)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let to = month_param("to", &p.to).map_err(|e| errors.push(e)).ok();
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.push(FieldError::new(
+            "to",
+            "tháng cuối phải không trước tháng đầu",
+        ));
+    }
+    let mut filter = StatFilter {
+        agency_id: caller.caller.user.agency_id,
+        units: caller.caller.units_in(&state, caller.scope).await?,
+        procedure_code: p
+            .procedure
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+    };
+    if let Some(code) = p.unit.as_deref().filter(|u| !u.trim().is_empty()) {
+        match motcua_store::org::find_unit(state.db.conn(), code).await? {
+            Some(u) if filter.units.as_ref().is_none_or(|us| us.contains(&u.id)) => {
+                filter.units = Some(vec![u.id]);
+            }
+            _ => errors.push(FieldError::new(
+                "unit",
+                "đơn vị không có hoặc ngoài phạm vi của tài khoản",
+            )),
+        }
+    }
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    Ok(axum::Json(stats_json(&state, &filter, from, to).await?))
+}
+
+pub async fn stats_json(
+    state: &AppState,
+    filter: &StatFilter,
+    from: i32,
+    to: i32,
+) -> Result<Value, ApiError> {
+    let period = store::stat_totals(&state.db, filter, from, to, None).await?;
+    let before = store::stat_totals(&state.db, filter, 190001, from - 1, None).await?;
+    let by_month = store::stat_totals(&state.db, filter, from, to, Some("month")).await?;
+    let by_channel = store::stat_totals(&state.db, filter, from, to, Some("channel")).await?;
+    let t = period
+        .into_iter()
+        .next()
+        .map(|(_, t)| t)
+        .unwrap_or_default();
+    let b = before
+        .into_iter()
+        .next()
+        .map(|(_, t)| t)
+        .unwrap_or_default();
+    let carried = b.get(Counter::Received) - b.get(Counter::Finished);
+    let (within, overdue) = store::open_now(&state.db, filter, state.now()).await?;
+    let resolved = t.get(Counter::ResolvedEarly)
+        + t.get(Counter::ResolvedOnTime)
+        + t.get(Counter::ResolvedLate);
+    let share = |n: i64, d: i64| {
+        if d > 0 {
+            Some(n as f64 / d as f64)
+        } else {
+            None
+        }
+    };
+    let fmt_month = |m: i32| format!("{:04}-{:02}", m / 100, m % 100);
+    Ok(json!({
+        "from": fmt_month(from),
+        "to": fmt_month(to),
+        "received": {
+            "new": t.get(Counter::Received),
+            "carried_over": carried,
+            "total": carried + t.get(Counter::Received),
+            "online_submitted": t.get(Counter::Submitted),
+        },
+        "resolved": {
+            "early": t.get(Counter::ResolvedEarly),
+            "on_time": t.get(Counter::ResolvedOnTime),
+            "late": t.get(Counter::ResolvedLate),
+            "total": resolved,
+            "on_time_share": share(t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime), resolved),
+        },
+        "finished": t.get(Counter::Finished),
+        "refused": t.get(Counter::Refused),
+        "withdrawn": t.get(Counter::Withdrawn),
+        "stopped": t.get(Counter::Stopped),
+        "pending_at_end": carried + t.get(Counter::Received) - t.get(Counter::Finished),
+        "in_process_now": { "within_time": within, "overdue": overdue },
+        "returned": {
+            "online": t.get(Counter::ReturnedOnline),
+            "counter": t.get(Counter::ReturnedCounter),
+            "postal": t.get(Counter::ReturnedPostal),
+        },
+        "postal": { "received": t.get(Counter::ReceivedPostal), "returned": t.get(Counter::ReturnedPostal) },
+        "supplement_requests": t.get(Counter::SupplementRequests),
+        "by_month": by_month.iter().map(|(m, t)| json!({"month": m.parse::<i32>().map(fmt_month).unwrap_or_default(), "counters": t})).collect::<Vec<_>>(),
+        "by_channel": by_channel.iter().map(|(c, t)| json!({"channel": c, "counters": t})).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// First day of receipt, `YYYY-MM-DD` (Vietnam time).
+    pub from: NaiveDate,
+    /// Last day of receipt, `YYYY-MM-DD` (inclusive).
+    pub to: NaiveDate,
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+fn vn(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.with_timezone(&VN_OFFSET).to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// CSV of the dossiers received in a period, for the reform office: code, procedure, channel,
+/// received_at, due_at, resolved_at, returned_at, return_channel, outcome, supplement_count,
+/// paused_working_hours. No personal data.
+#[utoipa::path(get, path = "/api/v1/dossiers/export", tag = "dossier", operation_id = "export_dossiers",
+    security(("bearer" = [])), params(ExportParams),
+    responses((status = 200, content_type = "text/csv", description = "CSV, UTF-8"), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn export_dossiers(
+    State(state): State<AppState>,
+    caller: Api<ExportDossiers>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+) -> ApiResult<Response> {
+    if p.to < p.from || (p.to - p.from).num_days() > 366 {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "to",
+            "khoảng thời gian từ 1 ngày đến 1 năm, ngày cuối không trước ngày đầu",
+        )]));
+    }
+    let start = from_local(p.from.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let end = from_local(
+        p.to.succ_opt()
+            .unwrap_or(p.to)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default(),
+    );
+    let rows =
+        store::received_between(state.db.conn(), caller.caller.user.agency_id, start, end).await?;
+    let mut out = String::from(
+        "code,procedure,channel,received_at,due_at,resolved_at,returned_at,return_channel,outcome,supplement_count,paused_working_hours\n",
+    );
+    for d in rows {
+        let line = [
+            csv_field(&d.code),
+            csv_field(&d.procedure_code),
+            d.channel.clone(),
+            vn(Some(d.received_at)),
+            vn(Some(d.due_at)),
+            vn(d.resolved_at),
+            vn(d.returned_at),
+            d.return_channel.clone(),
+            d.outcome.clone().unwrap_or_default(),
+            d.supplement_requests.to_string(),
+            format!("{:.2}", d.paused_seconds as f64 / 3600.0),
+        ];
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    let name = format!("ho-so-{}-{}.csv", p.from, p.to);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
