@@ -198,6 +198,33 @@ async fn act(w: &World, token: &str, code: &str, body: Value) -> Value {
     v
 }
 
+/// Form `n` of a dossier as text (through poppler's pdftotext, an outside reader), or the status.
+async fn form_text(w: &World, token: &str, code: &str, n: &str) -> Result<String, u16> {
+    let r = w
+        .app
+        .get(&format!("/api/v1/dossiers/{code}/forms/{n}"), Some(token))
+        .await;
+    if r.status() != 200 {
+        return Err(r.status().as_u16());
+    }
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let path = std::env::temp_dir().join(format!("motcua-{}-{n}.pdf", uuid::Uuid::now_v7()));
+    std::fs::write(&path, &bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test");
+    let _ = std::fs::remove_file(&path);
+    Ok(String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" "))
+}
+
 fn code_of(v: &Value) -> String {
     v["code"].as_str().unwrap().to_owned()
 }
@@ -470,6 +497,12 @@ async fn a_supplement_across_a_holiday_stops_the_clock(backend: Backend) {
     w.app.state.set_clock(vn("2026-04-29 10:00"));
     let v = act(&w, &w.officer, &code, json!({"action": "request_supplement", "reason": "Bổ sung bản sao giấy chứng nhận đăng ký doanh nghiệp"})).await;
     assert_eq!(v["state"], 5);
+    let f02 = form_text(&w, &w.desk, &code, "02").await.unwrap();
+    assert!(
+        f02.contains("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")
+            && f02.contains("Bổ sung bản sao giấy chứng nhận đăng ký doanh nghiệp"),
+        "{f02}"
+    );
     // A second request is never possible, even after the supplement.
     w.app.state.set_clock(vn("2026-05-04 10:00"));
     let v = act(&w, &w.desk, &code, json!({"action": "supplement"})).await;

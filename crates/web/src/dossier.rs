@@ -230,6 +230,29 @@ async fn file_new(
     req: FileRequest,
     idempotency: Option<(String, String)>,
 ) -> Result<Filed, ApiError> {
+    let new = prepare(state, caller, req, idempotency).await?;
+    match store::file(
+        &state.db,
+        &caller.audit_ctx(crate::ops::operation_id()),
+        new,
+    )
+    .await
+    {
+        Err(motcua_store::StoreError::Conflict(why)) => {
+            Err(ApiError::Invalid(vec![FieldError::new("components", why)]))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Validate a filing and compute its appointment without writing anything (the applicant's
+/// check-your-answers page shows the result; filing repeats it).
+pub async fn prepare(
+    state: &AppState,
+    caller: &Caller,
+    req: FileRequest,
+    idempotency: Option<(String, String)>,
+) -> Result<NewDossier, ApiError> {
     let mut errors = Vec::new();
     let now = state.now();
     let shown = match motcua_domain::catalog::ProcedureCode::parse(&req.procedure_code) {
@@ -571,18 +594,7 @@ async fn file_new(
         note: String::new(),
         messages: receipt_message,
     };
-    match store::file(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        new,
-    )
-    .await
-    {
-        Err(motcua_store::StoreError::Conflict(why)) => {
-            Err(ApiError::Invalid(vec![FieldError::new("components", why)]))
-        }
-        other => Ok(other?),
-    }
+    Ok(new)
 }
 
 /// The receipt notification (form 01 in words), for the applicant's e-mail when given.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod dossier;
 pub mod error;
+pub mod forms;
 pub mod health;
 pub mod json;
 pub mod limiter;

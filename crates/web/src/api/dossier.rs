@@ -377,6 +377,43 @@ pub async fn get_dossier(
     Ok(resp)
 }
 
+/// Form 01–05 of a dossier as PDF (Circular 01/2018 annex); 404 until the form's event happened.
+#[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{number}", tag = "dossier", operation_id = "get_dossier_form",
+    security(("bearer" = [])), params(("code" = String, Path), ("number" = String, Path, description = "01, 02, 03, 04 or 05")),
+    responses((status = 200, content_type = "application/pdf", description = "The form"), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_dossier_form(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    headers: HeaderMap,
+    ApiPath((code, number)): ApiPath<(String, String)>,
+) -> ApiResult<Response> {
+    let d = visible(&state, &caller, &code).await?;
+    let form = motcua_forms::Form::parse(&number).ok_or(ApiError::NotFound)?;
+    pdf_response(&state, &headers, &d, form).await
+}
+
+pub async fn pdf_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    d: &dossier::Model,
+    form: motcua_forms::Form,
+) -> ApiResult<Response> {
+    let base = crate::pages::base_url(state, headers);
+    let pdf = crate::forms::pdf(state, &base, d, form).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"mau-{}-{}.pdf\"", form.number(), d.code),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
 /// Download a file of a dossier.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/files/{id}", tag = "dossier", operation_id = "get_dossier_file",
     security(("bearer" = [])), params(("code" = String, Path), ("id" = Uuid, Path)),

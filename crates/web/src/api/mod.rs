@@ -69,6 +69,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossier::export_dossiers))
         .routes(routes!(dossier::get_dossier))
         .routes(routes!(dossier::get_dossier_file))
+        .routes(routes!(dossier::get_dossier_form))
         .routes(routes!(dossier::act_on_dossier))
         .routes(routes!(dossier::public_dossier))
         .routes(routes!(dossier::rate_dossier))

@@ -189,19 +189,9 @@ struct DetailPage {
     checks: Vec<(String, bool, String)>,
 }
 
-/// The absolute address of a procedure's page: from `public_url`, else from the request's host.
+/// The absolute address of a procedure's page.
 fn permalink(state: &AppState, headers: &HeaderMap, code: &str) -> String {
-    let base = match state.config.public_url.as_deref() {
-        Some(u) => u.trim_end_matches('/').to_owned(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            format!("http://{host}")
-        }
-    };
-    format!("{base}/thu-tuc/{code}")
+    format!("{}/thu-tuc/{code}", super::base_url(state, headers))
 }
 
 fn vnd(amount: u64) -> String {
@@ -317,13 +307,7 @@ pub async fn qr(
         return Err(PageError::NotFound);
     }
     let link = permalink(&state, &headers, &found.procedure.code);
-    let qr = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))?;
-    let svg = qr
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(132, 132)
-        .quiet_zone(true)
-        .build();
+    let svg = super::qr_svg(&link).map_err(PageError::Internal)?;
     let mut r = svg.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
