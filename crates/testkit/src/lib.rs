@@ -328,6 +328,35 @@ impl TestApp {
         b
     }
 
+    /// Create and publish a procedure of unit CVT (all channels, TP1 required, TP2 optional,
+    /// `days` working days) through the API, as an editor whose token is given.
+    pub async fn publish_procedure(&self, token: &str, code: &str, name: &str, days: f64) {
+        let p = serde_json::json!({
+            "code": code, "name": name, "field": "buu-chinh", "level": "central", "agency": "000.00.00.G22", "unit": "CVT",
+            "authority": "Bộ Thông tin và Truyền thông", "applicants": ["citizen", "business"], "channels": ["online", "counter", "postal"],
+            "postal_receipt": true, "postal_return": true, "processing_time": {"value": days, "unit": "working_days"},
+            "online_class": "full", "legacy_level": 4, "result_name": "Giấy phép bưu chính", "result_kind": "both",
+            "steps": [{"order": 1, "description": "Nộp hồ sơ"}],
+            "components": [
+                {"code": "TP1", "name": "Đơn đề nghị cấp giấy phép", "originals": 1, "copies": 0, "required": true},
+                {"code": "TP2", "name": "Bản sao giấy chứng nhận đăng ký doanh nghiệp", "originals": 0, "copies": 1, "required": false}
+            ],
+            "fees": [{"name": "Phí thẩm định", "amount_vnd": 5500000}],
+            "legal_basis": [{"number": "49/2010/QH12", "title": "Luật Bưu chính", "issued_on": "2010-06-17", "effective_on": "2027-07-01"}]
+        });
+        let r = self.post_json("/api/v1/procedures", Some(token), &p).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        let publish = serde_json::json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+        let r = self
+            .post_json(
+                &format!("/api/v1/procedures/{code}/publish"),
+                Some(token),
+                &publish,
+            )
+            .await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

@@ -46,15 +46,10 @@ async fn world_with(backend: Backend, tweak: impl FnOnce(&mut motcua_web::Config
     app.user("lanhdao@test.vn", Role::UnitLeader, "CVT").await;
     app.user("bientap@test.vn", Role::Editor, "TTTT").await;
     let editor = app.token("bientap@test.vn").await;
-    publish(&app, &editor, "1.004495", "Cấp giấy phép bưu chính", 5.0).await;
-    publish(
-        &app,
-        &editor,
-        "1.004496",
-        "Sửa đổi giấy phép bưu chính",
-        2.0,
-    )
-    .await;
+    app.publish_procedure(&editor, "1.004495", "Cấp giấy phép bưu chính", 5.0)
+        .await;
+    app.publish_procedure(&editor, "1.004496", "Sửa đổi giấy phép bưu chính", 2.0)
+        .await;
     World {
         applicant: app.token("congdan@test.vn").await,
         desk: app.token("motcua@test.vn").await,
@@ -63,33 +58,6 @@ async fn world_with(backend: Backend, tweak: impl FnOnce(&mut motcua_web::Config
         officer_id,
         app,
     }
-}
-
-async fn publish(app: &TestApp, token: &str, code: &str, name: &str, days: f64) {
-    let p = json!({
-        "code": code, "name": name, "field": "buu-chinh", "level": "central", "agency": "000.00.00.G22", "unit": "CVT",
-        "authority": "Bộ Thông tin và Truyền thông", "applicants": ["citizen", "business"], "channels": ["online", "counter", "postal"],
-        "postal_receipt": true, "postal_return": true, "processing_time": {"value": days, "unit": "working_days"},
-        "online_class": "full", "legacy_level": 4, "result_name": "Giấy phép bưu chính", "result_kind": "both",
-        "steps": [{"order": 1, "description": "Nộp hồ sơ"}],
-        "components": [
-            {"code": "TP1", "name": "Đơn đề nghị cấp giấy phép", "originals": 1, "copies": 0, "required": true},
-            {"code": "TP2", "name": "Bản sao giấy chứng nhận đăng ký doanh nghiệp", "originals": 0, "copies": 1, "required": false}
-        ],
-        "fees": [{"name": "Phí thẩm định", "amount_vnd": 5500000}],
-        "legal_basis": [{"number": "49/2010/QH12", "title": "Luật Bưu chính", "issued_on": "2010-06-17", "effective_on": "2027-07-01"}]
-    });
-    let r = app.post_json("/api/v1/procedures", Some(token), &p).await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
-    let r = app
-        .post_json(
-            &format!("/api/v1/procedures/{code}/publish"),
-            Some(token),
-            &publish,
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
 
 async fn upload_named(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> reqwest::Response {

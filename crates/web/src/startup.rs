@@ -64,6 +64,22 @@ pub fn router(state: AppState) -> Router {
             post(pages::review::post_item),
         )
         .route("/thu-tuc/{code}", get(pages::catalog::detail))
+        .route(
+            "/thu-tuc/{code}/nop",
+            get(pages::dossier::file_form).post(pages::dossier::file_post),
+        )
+        .route(
+            "/ho-so/tiep-nhan",
+            get(pages::dossier::file_form).post(pages::dossier::file_post),
+        )
+        .route("/ho-so", get(pages::dossier::queue))
+        .route("/ho-so/{code}", get(pages::dossier::view))
+        .route("/ho-so/{code}/thao-tac", post(pages::dossier::act))
+        .route("/ho-so/{code}/mau/{number}", get(pages::dossier::form_pdf))
+        .route("/ho-so/{code}/tep/{id}", get(pages::dossier::file_download))
+        .route("/tra-cuu", get(pages::dossier::lookup))
+        .route("/tra-cuu/danh-gia", post(pages::dossier::rate))
+        .route("/thong-ke/ho-so", get(pages::dossier::stats))
         .route("/thu-tuc/{code}/qr.svg", get(pages::catalog::qr))
         .route(
             "/admin/calendar",

@@ -187,6 +187,10 @@ struct DetailPage {
     permalink: String,
     show_checks: bool,
     checks: Vec<(String, bool, String)>,
+    /// Filing links: online for everyone who may file online (or is not signed in yet), at the
+    /// desk for desk officers.
+    file_online: bool,
+    file_desk: bool,
 }
 
 /// The absolute address of a procedure's page.
@@ -286,6 +290,15 @@ pub async fn detail(
         status_label: v.status.label_vi(),
         permalink: permalink(&state, &headers, d.code.as_str()),
         show_checks: editor,
+        file_online: d
+            .channels
+            .contains(&motcua_domain::catalog::procedure::Channel::Online)
+            && viewer.0.as_ref().is_none_or(|v| {
+                motcua_domain::access::allows(v.role, motcua_domain::access::Permission::FileOnline)
+            }),
+        file_desk: viewer.0.as_ref().is_some_and(|v| {
+            motcua_domain::access::allows(v.role, motcua_domain::access::Permission::FileAtDesk)
+        }),
         checks: check_rows,
         l,
         d,

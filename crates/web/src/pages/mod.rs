@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod calendar;
 pub mod catalog;
+pub mod dossier;
 pub mod home;
 pub mod login;
 pub mod review;
@@ -81,13 +82,35 @@ pub async fn load_agency_name(state: &AppState) {
 
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
-    let items: [(&str, &str, &str, Option<Permission>); 9] = [
+    let applicant = viewer.is_some_and(|v| v.role == motcua_domain::account::Role::Applicant);
+    let items: [(&str, &str, &str, Option<Permission>); 12] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
         (
             "/thu-tuc",
             "Thủ tục hành chính",
             "Danh mục thủ tục đang áp dụng",
             None,
+        ),
+        (
+            "/ho-so",
+            if applicant {
+                "Hồ sơ của tôi"
+            } else {
+                "Hồ sơ"
+            },
+            "Hồ sơ cần xử lý, sắp theo hạn",
+            Some(if applicant {
+                Permission::FileOnline
+            } else {
+                Permission::HandleDossiers
+            }),
+        ),
+        ("/tra-cuu", "Tra cứu hồ sơ", "Tiến độ hồ sơ theo mã", None),
+        (
+            "/thong-ke/ho-so",
+            "Thống kê hồ sơ",
+            "Tiếp nhận, giải quyết đúng hạn, trả kết quả",
+            Some(Permission::ViewDossierStats),
         ),
         (
             "/admin/units",
