@@ -365,6 +365,17 @@ pub async fn find(conn: &impl ConnectionTrait, code: &str) -> Result<Option<Foun
     }))
 }
 
+/// The procedure row of a code (no version read).
+pub async fn procedure_row(
+    conn: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<procedure::Model>> {
+    Ok(procedure::Entity::find()
+        .filter(procedure::Column::Code.eq(code.trim()))
+        .one(conn)
+        .await?)
+}
+
 /// One stored version, as the domain sees it.
 pub async fn version_by_id(conn: &impl ConnectionTrait, id: Uuid) -> Result<Option<VersionInput>> {
     match procedure_version::Entity::find_by_id(id).one(conn).await? {

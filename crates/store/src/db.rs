@@ -65,6 +65,21 @@ impl Default for DbOptions {
 pub struct Db {
     conn: DatabaseConnection,
     backend: Backend,
+    /// The group-commit queue, started on first use (`crate::writer`).
+    writer: std::sync::Arc<std::sync::OnceLock<crate::writer::Writer>>,
+}
+
+/// `BEGIN` (on SQLite `BEGIN IMMEDIATE`) on a connection of the pool.
+pub(crate) async fn begin_write_on(
+    conn: &DatabaseConnection,
+    backend: Backend,
+) -> Result<DatabaseTransaction> {
+    let options = TransactionOptions {
+        sqlite_transaction_mode: (backend == Backend::Sqlite)
+            .then_some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    Ok(conn.begin_with_options(options).await?)
 }
 
 impl Db {
@@ -89,7 +104,11 @@ impl Db {
                     .foreign_keys(true)
             });
         let conn = Database::connect(opts).await?;
-        Ok(Self { conn, backend })
+        Ok(Self {
+            conn,
+            backend,
+            writer: Default::default(),
+        })
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -104,12 +123,13 @@ impl Db {
     /// a deferred transaction that upgrades later ignores the busy timeout and fails with
     /// SQLITE_BUSY under concurrency (see docs/ARCHITECTURE.md, storage).
     pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
-        let options = TransactionOptions {
-            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
-                .then_some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        };
-        Ok(self.conn.begin_with_options(options).await?)
+        begin_write_on(&self.conn, self.backend).await
+    }
+
+    /// The group-commit queue of this database (see `crate::writer`).
+    pub fn writer(&self) -> &crate::writer::Writer {
+        self.writer
+            .get_or_init(|| crate::writer::Writer::start(self))
     }
 
     /// A round trip to the database (for `/readyz`).

@@ -474,37 +474,52 @@ pub async fn stat_totals(
 /// (Decision 766 ind. 2.1; domain rules §1.3).
 pub async fn open_now(db: &Db, f: &StatFilter, now: DateTime<Utc>) -> Result<(i64, i64)> {
     use motcua_domain::dossier::state::DossierState as S;
-    let mut q = dossier::Entity::find()
-        .select_only()
-        .column(dossier::Column::State)
-        .column(dossier::Column::DueAt)
-        .column(dossier::Column::PausedAt)
-        .filter(dossier::Column::AgencyId.eq(f.agency_id))
-        .filter(dossier::Column::State.is_in([
-            S::Received.sync_code() as i16,
-            S::Processing.sync_code() as i16,
-            S::SupplementRequested.sync_code() as i16,
-            S::FinancialObligation.sync_code() as i16,
-        ]));
+    let backend = db.backend();
+    let mark = |i: usize| match backend {
+        Backend::Postgres => format!("${i}"),
+        Backend::Sqlite => format!("?{i}"),
+    };
+    let mut values: Vec<Value> = vec![f.agency_id.into(), now.into()];
+    let mut sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(COALESCE(SUM(CASE WHEN COALESCE(paused_at, {now}) > due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS late \
+         FROM dossier WHERE agency_id = {agency} AND state IN ({open})",
+        now = mark(2),
+        agency = mark(1),
+        open = [
+            S::Received,
+            S::Processing,
+            S::SupplementRequested,
+            S::FinancialObligation
+        ]
+        .iter()
+        .map(|s| s.sync_code().to_string())
+        .collect::<Vec<_>>()
+        .join(", "),
+    );
     if let Some(units) = &f.units {
-        q = q.filter(dossier::Column::UnitId.is_in(units.iter().copied()));
+        if units.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut marks = Vec::new();
+        for u in units {
+            values.push((*u).into());
+            marks.push(mark(values.len()));
+        }
+        sql.push_str(&format!(" AND unit_id IN ({})", marks.join(", ")));
     }
     if let Some(code) = &f.procedure_code {
-        q = q.filter(dossier::Column::ProcedureCode.eq(code.clone()));
+        values.push(code.clone().into());
+        sql.push_str(&format!(" AND procedure_code = {}", mark(values.len())));
     }
-    let rows: Vec<(i16, DateTime<Utc>, Option<DateTime<Utc>>)> =
-        q.into_tuple().all(db.conn()).await?;
-    let mut within = 0;
-    let mut overdue = 0;
-    for (_, due, paused) in rows {
-        let judged_at = paused.unwrap_or(now);
-        if judged_at > due {
-            overdue += 1;
-        } else {
-            within += 1;
-        }
-    }
-    Ok((within, overdue))
+    let row = db
+        .conn()
+        .query_one_raw(Statement::from_sql_and_values(backend.sea(), sql, values))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let n: i64 = row.try_get("", "n")?;
+    let late: i64 = row.try_get("", "late")?;
+    Ok((n - late, late))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,7 +655,20 @@ pub async fn file(db: &Db, ctx: &AuditCtx, new: NewDossier) -> Result<Filed> {
     }
 }
 
+/// File through the group-commit writer: answered once the batch holding it is on disk.
 async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier::Model> {
+    let (db2, ctx, new) = (db.clone(), ctx.clone(), new.clone());
+    db.writer()
+        .submit(move |txn| Box::pin(async move { file_in(&db2, txn, &ctx, &new).await }))
+        .await
+}
+
+async fn file_in(
+    db: &Db,
+    txn: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    new: &NewDossier,
+) -> Result<dossier::Model> {
     use motcua_domain::dossier::code::DossierCode;
     use motcua_domain::dossier::stats::{EventKind, counters};
     let now = new.filed_at;
@@ -648,8 +676,7 @@ async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier:
     let day_key = local_day.format("%y%m%d").to_string();
     let organ = motcua_domain::org::OrganId::parse(&new.organ_id)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
-    let txn = db.begin_write().await?;
-    let seq = next_sequence(db, &txn, new.agency_id, &day_key).await?;
+    let seq = next_sequence(db, txn, new.agency_id, &day_key).await?;
     let code = DossierCode::new(organ, local_day, seq)
         .ok_or_else(|| StoreError::Conflict("hết số hồ sơ trong ngày".into()))?
         .to_string();
@@ -705,16 +732,16 @@ async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier:
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let all_uploads: Vec<Uuid> = new
         .components
         .iter()
         .flat_map(|(_, ids)| ids.iter().copied())
         .collect();
-    claim_uploads(&txn, new.agency_id, id, &all_uploads).await?;
+    claim_uploads(txn, new.agency_id, id, &all_uploads).await?;
     insert_event(
-        &txn,
+        txn,
         &model,
         ctx,
         1,
@@ -726,7 +753,7 @@ async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier:
         &new.event_data,
     )
     .await?;
-    audit::append(db, &txn, ctx, Change {
+    audit::append(db, txn, ctx, Change {
         action: "dossier.file",
         object_type: "dossier",
         object_id: code.clone(),
@@ -734,7 +761,7 @@ async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier:
         after: json!({ "procedure": new.procedure_code, "channel": new.channel, "state": new.state.sync_code(), "due_at": new.due_at }),
     })
     .await?;
-    write_outbox(&txn, new.agency_id, id, now, &(new.messages)(&model)).await?;
+    write_outbox(txn, new.agency_id, id, now, &(new.messages)(&model)).await?;
     let channel = motcua_domain::catalog::procedure::Channel::parse(&new.channel)
         .ok_or_else(|| StoreError::Conflict(format!("kênh «{}» không hợp lệ", new.channel)))?;
     let key = StatKey {
@@ -746,12 +773,11 @@ async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier:
     };
     bump(
         db,
-        &txn,
+        txn,
         &key,
         &counters(EventKind::Filed { to: new.state }, channel),
     )
     .await?;
-    txn.commit().await?;
     Ok(model)
 }
 

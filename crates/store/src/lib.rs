@@ -19,6 +19,7 @@ pub mod review;
 
 pub mod session;
 pub mod token;
+pub mod writer;
 
 pub use audit::AuditCtx;
 pub use db::{Backend, Db, DbOptions};

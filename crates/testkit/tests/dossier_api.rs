@@ -1108,8 +1108,19 @@ async fn statistics_story(backend: Backend) {
         (5, 3, 3),
         "{stats}"
     );
+    // Open now (6/4): the one waiting for a supplement (asked before its appointment) and the
+    // postal filing, both within time.
+    assert_eq!(
+        (
+            got("in_process_now.within_time"),
+            got("in_process_now.overdue")
+        ),
+        (2, 0),
+        "{stats}"
+    );
     // April alone carries over what March left open: 3 received in March (codes 1, 3, 5 at the
-    // counter) + 1 online received (code 2) − finished in March (stopped 1, resolved 1, withdrawn 1).
+    // counter) + 1 online received (code 2) − finished in March (stopped 1, resolved 1; the online
+    // one withdrawn before receipt was never received, so it neither adds nor finishes).
     let april: Value = w
         .app
         .get("/api/v1/stats/dossiers?from=2026-04&to=2026-04", Some(&par))

@@ -81,9 +81,7 @@ impl Caller {
     ) -> Result<Option<Vec<Uuid>>, motcua_store::StoreError> {
         match scope {
             Scope::All => Ok(None),
-            Scope::OwnUnit => Ok(Some(
-                motcua_store::org::unit_subtree(state.db.conn(), self.user.unit_id).await?,
-            )),
+            Scope::OwnUnit => Ok(Some(state.org().await?.subtree(self.user.unit_id))),
         }
     }
 }

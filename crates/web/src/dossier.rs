@@ -91,8 +91,7 @@ pub async fn can_see(
     match access::scope(caller.role, Permission::HandleDossiers) {
         Some(Scope::All) => Ok(true),
         Some(Scope::OwnUnit) => {
-            let units =
-                motcua_store::org::unit_subtree(state.db.conn(), caller.user.unit_id).await?;
+            let units = state.org().await?.subtree(caller.user.unit_id);
             Ok(units.contains(&d.handler_unit_id) || units.contains(&d.unit_id))
         }
         None => Ok(false),
@@ -120,11 +119,11 @@ pub async fn actions_for(
     let mut out = Vec::new();
     let held_by_caller_unit = match access::scope(caller.role, Permission::HandleDossiers) {
         Some(Scope::All) => true,
-        Some(Scope::OwnUnit) => {
-            motcua_store::org::unit_subtree(state.db.conn(), caller.user.unit_id)
-                .await?
-                .contains(&d.handler_unit_id)
-        }
+        Some(Scope::OwnUnit) => state
+            .org()
+            .await?
+            .subtree(caller.user.unit_id)
+            .contains(&d.handler_unit_id),
         None => caller.role == Role::Applicant && d.applicant_user_id == Some(caller.user.id),
     };
     if !held_by_caller_unit {
@@ -255,12 +254,21 @@ pub async fn prepare(
 ) -> Result<NewDossier, ApiError> {
     let mut errors = Vec::new();
     let now = state.now();
-    let shown = match motcua_domain::catalog::ProcedureCode::parse(&req.procedure_code) {
-        Ok(code) => motcua_store::catalog::shown(state.db.conn(), code.as_str(), false).await?,
+    let procedure = match motcua_domain::catalog::ProcedureCode::parse(&req.procedure_code) {
+        Ok(code) => motcua_store::catalog::procedure_row(state.db.conn(), code.as_str())
+            .await?
+            .filter(|p| p.published),
         Err(e) => {
             errors.push(FieldError::new("procedure_code", e));
             None
         }
+    };
+    let shown = match procedure {
+        Some(p) => state
+            .version_data(p.current_version_id)
+            .await?
+            .map(|data| (p, data)),
+        None => None,
     };
     if shown.is_none() && errors.is_empty() {
         errors.push(FieldError::new(
@@ -268,7 +276,7 @@ pub async fn prepare(
             "không có thủ tục này trong danh mục đang công bố",
         ));
     }
-    let data: Option<&ProcedureData> = shown.as_ref().map(|(_, v)| &v.data);
+    let data: Option<&ProcedureData> = shown.as_ref().map(|(_, v)| v.as_ref());
 
     // The channel: applicants file online; the desk files at the counter or by post.
     let channel = Channel::parse(req.channel.trim());
@@ -505,15 +513,16 @@ pub async fn prepare(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let (Some((found, version)), Some(channel), Some(return_channel)) =
+    let (Some((procedure, data)), Some(channel), Some(return_channel)) =
         (shown, channel, return_channel)
     else {
         return Err(ApiError::Invalid(vec![]));
     };
 
     // The unit answering for the procedure; the agency's desk when the catalogue names none.
-    let unit = motcua_store::org::find_unit(state.db.conn(), &version.data.unit)
-        .await?
+    let org = state.org().await?;
+    let unit = org
+        .unit(&data.unit)
         .filter(|u| u.agency_id == caller.user.agency_id);
     let Some(unit) = unit else {
         return Err(ApiError::Invalid(vec![FieldError::new(
@@ -524,9 +533,8 @@ pub async fn prepare(
     // The dossier waits at the one-stop desk until it is handed to the unit: the counter officer's
     // own desk, or the agency's desk for online filings (Decree 61/2018 art. 8).
     let desk = if caller.role == Role::Applicant {
-        motcua_store::org::units(state.db.conn())
-            .await?
-            .into_iter()
+        org.units
+            .iter()
             .find(|u| {
                 u.agency_id == caller.user.agency_id
                     && u.kind == motcua_domain::org::UnitKind::OneStopDesk.as_str()
@@ -535,10 +543,8 @@ pub async fn prepare(
     } else {
         caller.user.unit_id
     };
-    let agency = motcua_store::org::agencies(state.db.conn())
-        .await?
-        .into_iter()
-        .find(|a| a.id == caller.user.agency_id)
+    let agency = org
+        .agency(caller.user.agency_id)
         .ok_or(ApiError::Forbidden)?;
 
     // The appointment (Decree 61/2018 art. 16 and the calendar rules of docs/CALENDAR.md).
@@ -547,8 +553,8 @@ pub async fn prepare(
         .working
         .due(
             to_local(received_at),
-            version.data.processing_time.as_work_duration(),
-            version.data.cutoff,
+            data.processing_time.as_work_duration(),
+            data.cutoff,
         )
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("appointment: {e}")))?;
     let due_at = from_local(due_local);
@@ -560,9 +566,9 @@ pub async fn prepare(
     let new = NewDossier {
         agency_id: caller.user.agency_id,
         organ_id: agency.organ_id.clone(),
-        procedure_id: found.procedure.id,
-        procedure_code: found.procedure.code.clone(),
-        procedure_version_id: found.current.id,
+        procedure_id: procedure.id,
+        procedure_code: procedure.code.clone(),
+        procedure_version_id: procedure.current_version_id,
         unit_id: unit.id,
         handler_unit_id: desk,
         channel: channel.code().to_owned(),

@@ -7,6 +7,7 @@ use motcua_domain::calendar::schedule::{official_days, year_schedule};
 use motcua_domain::calendar::{
     CalendarError, RecordedDay, WorkingCalendar, WorkingHours, YearSchedule,
 };
+use motcua_domain::catalog::procedure::ProcedureData;
 use motcua_store::{Db, StoreError};
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -30,6 +31,46 @@ pub struct Inner {
     /// Seconds added to the system clock for the dossier rules (0 in service; drills and tests move
     /// it to replay a holiday or a late dossier without waiting for one).
     clock_offset_secs: std::sync::atomic::AtomicI64,
+    /// The agency and its units, re-read at most every [`ORG_TTL`].
+    org: RwLock<Option<(std::time::Instant, Arc<OrgSnapshot>)>>,
+    /// Procedure versions by id. The content of a version never changes once stored under an id
+    /// that a dossier or the catalogue's current pointer names, so it is kept (status is not).
+    versions: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, Arc<ProcedureData>>>,
+}
+
+/// How long the organisation read from the database is reused: units are created by operators
+/// (demo, command line), and a new unit shows within this time.
+pub const ORG_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The agencies and units, as read at one moment.
+#[derive(Debug)]
+pub struct OrgSnapshot {
+    pub agencies: Vec<motcua_store::entity::agency::Model>,
+    pub units: Vec<motcua_store::entity::unit::Model>,
+}
+
+impl OrgSnapshot {
+    /// A unit by code (any case) or id.
+    pub fn unit(&self, code_or_id: &str) -> Option<&motcua_store::entity::unit::Model> {
+        let key = code_or_id.trim();
+        if let Ok(id) = uuid::Uuid::parse_str(key) {
+            return self.units.iter().find(|u| u.id == id);
+        }
+        self.units.iter().find(|u| u.code.eq_ignore_ascii_case(key))
+    }
+
+    pub fn unit_by_id(&self, id: uuid::Uuid) -> Option<&motcua_store::entity::unit::Model> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    /// `root` and the units below it.
+    pub fn subtree(&self, root: uuid::Uuid) -> Vec<uuid::Uuid> {
+        motcua_store::org::subtree(&self.units, root)
+    }
+
+    pub fn agency(&self, id: uuid::Uuid) -> Option<&motcua_store::entity::agency::Model> {
+        self.agencies.iter().find(|a| a.id == id)
+    }
 }
 
 /// The calendar in force: rebuilt (never edited in place) when an admin records a correction, so
@@ -59,6 +100,8 @@ impl AppState {
             hours,
             official,
             clock_offset_secs: std::sync::atomic::AtomicI64::new(0),
+            org: RwLock::new(None),
+            versions: std::sync::Mutex::new(std::collections::HashMap::new()),
             calendar: RwLock::new(Arc::new(CalendarState {
                 working,
                 corrections: Vec::new(),
@@ -81,6 +124,62 @@ impl AppState {
         let offset = (at - chrono::Utc::now()).num_seconds();
         self.clock_offset_secs
             .store(offset, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The organisation, from memory when read less than [`ORG_TTL`] ago.
+    pub async fn org(&self) -> Result<Arc<OrgSnapshot>, StoreError> {
+        if let Some((at, snap)) = self
+            .org
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            && at.elapsed() < ORG_TTL
+        {
+            return Ok(snap.clone());
+        }
+        let snap = Arc::new(OrgSnapshot {
+            agencies: motcua_store::org::agencies(self.db.conn()).await?,
+            units: motcua_store::org::units(self.db.conn()).await?,
+        });
+        *self
+            .org
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((std::time::Instant::now(), snap.clone()));
+        Ok(snap)
+    }
+
+    /// The data of a procedure version (read once per id).
+    pub async fn version_data(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<Arc<ProcedureData>>, StoreError> {
+        if let Some(v) = self
+            .versions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&id)
+        {
+            return Ok(Some(v.clone()));
+        }
+        let Some(v) = motcua_store::catalog::version_by_id(self.db.conn(), id).await? else {
+            return Ok(None);
+        };
+        let draft = v.status == motcua_domain::catalog::VersionStatus::Draft;
+        let data = Arc::new(v.data);
+        if draft {
+            // A draft may still be edited in place: never kept.
+            return Ok(Some(data));
+        }
+        let mut map = self
+            .versions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= 4096 {
+            map.clear();
+        }
+        map.insert(id, data.clone());
+        Ok(Some(data))
     }
 
     /// The calendar in force now.

@@ -563,9 +563,10 @@ pub async fn queue_query(
     q.offset = (page.clamp(1, 10_000) - 1) * q.limit;
     q.units = caller.units_in(state, scope).await?;
     if let Some(code) = p.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        match motcua_store::org::find_unit(state.db.conn(), code).await? {
+        let org = state.org().await?;
+        match org.unit(code) {
             Some(u) if q.units.as_ref().is_none_or(|us| us.contains(&u.id)) => {
-                q.units = Some(motcua_store::org::unit_subtree(state.db.conn(), u.id).await?);
+                q.units = Some(org.subtree(u.id));
             }
             _ => errors.push(FieldError::new(
                 "unit",
@@ -745,14 +746,11 @@ pub async fn lookup(
 /// What the public may know of a dossier: state, steps with times and units, appointment.
 pub async fn public_json(state: &AppState, d: &dossier::Model) -> Result<Value, ApiError> {
     let events = store::events(state.db.conn(), d.id).await?;
-    let units = motcua_store::org::units(state.db.conn()).await?;
-    let unit_name = |id: Option<Uuid>| {
-        id.and_then(|id| units.iter().find(|u| u.id == id))
-            .map(|u| u.name.clone())
-    };
-    let procedure = motcua_store::catalog::find(state.db.conn(), &d.procedure_code)
+    let org = state.org().await?;
+    let unit_name = |id: Option<Uuid>| id.and_then(|id| org.unit_by_id(id)).map(|u| u.name.clone());
+    let procedure = motcua_store::catalog::procedure_row(state.db.conn(), &d.procedure_code)
         .await?
-        .map(|f| f.procedure.name)
+        .map(|p| p.name)
         .unwrap_or_default();
     let st = svc::state_of(d);
     Ok(json!({
