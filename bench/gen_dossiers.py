@@ -21,14 +21,14 @@ def sqlite_gen(path, n, open_n):
     c.execute("PRAGMA synchronous=OFF")
     agency, = c.execute("SELECT id FROM agency LIMIT 1").fetchone()
     unit, = c.execute("SELECT id FROM unit WHERE code='CVT'").fetchone()
-    proc_id, code, ver = c.execute(
-        "SELECT id, code, current_version_id FROM procedure WHERE published=1 ORDER BY code LIMIT 1").fetchone()
+    proc_id, code, ver, name = c.execute(
+        "SELECT id, code, current_version_id, name FROM procedure WHERE published=1 ORDER BY code LIMIT 1").fetchone()
     per_day = -(-n // DAYS)
     t0 = time.time()
     c.execute("BEGIN")
     c.execute("""
     WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i + 1 < ?1)
-    INSERT INTO dossier (id, agency_id, code, procedure_id, procedure_code, procedure_version_id, unit_id,
+    INSERT INTO dossier (id, agency_id, code, procedure_id, procedure_code, procedure_name, procedure_version_id, unit_id,
       handler_unit_id, handler_id, channel, return_channel, return_address, applicant_user_id, applicant_kind,
       applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, components, state,
       supplement_requests, extended, approved, received_at, original_due_at, due_at, paused_at, paused_seconds,
@@ -36,7 +36,7 @@ def sqlite_gen(path, n, open_n):
       request_hash, postal_receipt_no, fees_vnd, rating, version, created_at, updated_at)
     SELECT randomblob(16), ?2,
       '000.00.00.G22-' || substr(strftime('%Y%m%d', date('2026-01-01', '+' || (i / ?5) || ' days')), 3) || '-' || printf('%06d', i % ?5 + 1),
-      ?3, ?4, ?6, ?7, ?7, NULL, 'online', 'online', NULL, NULL, 'citizen', 'Nguyễn Văn Thử', '001190000000',
+      ?3, ?4, ?9, ?6, ?7, ?7, NULL, 'online', 'online', NULL, NULL, 'citizen', 'Nguyễn Văn Thử', '001190000000',
       '0912345678', 'thu@example.vn', 'Hà Nội', '[]',
       CASE WHEN i >= ?1 - ?8 THEN 4 ELSE 10 END, 0, 0, 1,
       date('2026-01-01', '+' || (i / ?5) || ' days') || 'T02:00:00+00:00',
@@ -48,7 +48,7 @@ def sqlite_gen(path, n, open_n):
       CASE WHEN i >= ?1 - ?8 THEN NULL ELSE date('2026-01-01', '+' || (i / ?5 + 4) || ' days') || 'T08:00:00+00:00' END,
       CASE WHEN i >= ?1 - ?8 THEN NULL ELSE 'early' END, NULL, 'BENCH001', NULL, NULL, NULL, 0, NULL, 3,
       '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00'
-    FROM s""", (n, agency, proc_id, code, per_day, ver, unit, open_n))
+    FROM s""", (n, agency, proc_id, code, per_day, ver, unit, open_n, name))
     c.execute("""
     INSERT INTO dossier_event (id, agency_id, dossier_id, seq, action, from_state, to_state, actor_id, actor_role,
       actor_unit, at, note, data)
@@ -78,8 +78,8 @@ def postgres_sql(n, open_n):
 BEGIN;
 CREATE TEMP TABLE p AS SELECT (SELECT id FROM agency LIMIT 1) AS agency,
   (SELECT id FROM unit WHERE code = 'CVT') AS unit,
-  id AS proc_id, code, current_version_id AS ver FROM procedure WHERE published ORDER BY code LIMIT 1;
-INSERT INTO dossier (id, agency_id, code, procedure_id, procedure_code, procedure_version_id, unit_id,
+  id AS proc_id, code, name, current_version_id AS ver FROM procedure WHERE published ORDER BY code LIMIT 1;
+INSERT INTO dossier (id, agency_id, code, procedure_id, procedure_code, procedure_name, procedure_version_id, unit_id,
   handler_unit_id, handler_id, channel, return_channel, return_address, applicant_user_id, applicant_kind,
   applicant_name, applicant_id_number, applicant_phone, applicant_email, applicant_address, components, state,
   supplement_requests, extended, approved, received_at, original_due_at, due_at, paused_at, paused_seconds,
@@ -87,7 +87,7 @@ INSERT INTO dossier (id, agency_id, code, procedure_id, procedure_code, procedur
   request_hash, postal_receipt_no, fees_vnd, rating, version, created_at, updated_at)
 SELECT gen_random_uuid(), p.agency,
   '000.00.00.G22-' || to_char(date '2026-01-01' + (i / {per_day}), 'YYMMDD') || '-' || lpad((i % {per_day} + 1)::text, 6, '0'),
-  p.proc_id, p.code, p.ver, p.unit, p.unit, NULL, 'online', 'online', NULL, NULL, 'citizen', 'Nguyễn Văn Thử',
+  p.proc_id, p.code, p.name, p.ver, p.unit, p.unit, NULL, 'online', 'online', NULL, NULL, 'citizen', 'Nguyễn Văn Thử',
   '001190000000', '0912345678', 'thu@example.vn', 'Hà Nội', '[]',
   CASE WHEN i >= {n} - {open_n} THEN 4 ELSE 10 END, 0, false, true,
   (date '2026-01-01' + (i / {per_day}))::timestamp + interval '2 hours',

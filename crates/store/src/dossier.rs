@@ -473,30 +473,13 @@ pub async fn stat_totals(
 /// overdue at `now`. A dossier waiting for a supplement is judged at the time of the request
 /// (Decision 766 ind. 2.1; domain rules §1.3).
 pub async fn open_now(db: &Db, f: &StatFilter, now: DateTime<Utc>) -> Result<(i64, i64)> {
-    use motcua_domain::dossier::state::DossierState as S;
     let backend = db.backend();
     let mark = |i: usize| match backend {
         Backend::Postgres => format!("${i}"),
         Backend::Sqlite => format!("?{i}"),
     };
     let mut values: Vec<Value> = vec![f.agency_id.into(), now.into()];
-    let mut sql = format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n, \
-         CAST(COALESCE(SUM(CASE WHEN COALESCE(paused_at, {now}) > due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS late \
-         FROM dossier WHERE agency_id = {agency} AND state IN ({open})",
-        now = mark(2),
-        agency = mark(1),
-        open = [
-            S::Received,
-            S::Processing,
-            S::SupplementRequested,
-            S::FinancialObligation
-        ]
-        .iter()
-        .map(|s| s.sync_code().to_string())
-        .collect::<Vec<_>>()
-        .join(", "),
-    );
+    let mut scope = String::new();
     if let Some(units) = &f.units {
         if units.is_empty() {
             return Ok((0, 0));
@@ -506,19 +489,28 @@ pub async fn open_now(db: &Db, f: &StatFilter, now: DateTime<Utc>) -> Result<(i6
             values.push((*u).into());
             marks.push(mark(values.len()));
         }
-        sql.push_str(&format!(" AND unit_id IN ({})", marks.join(", ")));
+        scope.push_str(&format!(" AND unit_id IN ({})", marks.join(", ")));
     }
     if let Some(code) = &f.procedure_code {
         values.push(code.clone().into());
-        sql.push_str(&format!(" AND procedure_code = {}", mark(values.len())));
+        scope.push_str(&format!(" AND procedure_code = {}", mark(values.len())));
     }
+    // Three counts over `ix_dossier_state_due`: all open; running past the appointment; waiting
+    // for a supplement asked after the appointment had passed.
+    let (a, t) = (mark(1), mark(2));
+    let sql = format!(
+        "SELECT \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM dossier WHERE agency_id = {a} AND state IN (2, 4, 5, 6){scope}) AS n, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM dossier WHERE agency_id = {a} AND state IN (2, 4, 6) AND due_at < {t}{scope}) AS running_late, \
+         (SELECT CAST(COUNT(*) AS BIGINT) FROM dossier WHERE agency_id = {a} AND state = 5 AND paused_at > due_at{scope}) AS paused_late"
+    );
     let row = db
         .conn()
         .query_one_raw(Statement::from_sql_and_values(backend.sea(), sql, values))
         .await?
         .ok_or(StoreError::NotFound)?;
     let n: i64 = row.try_get("", "n")?;
-    let late: i64 = row.try_get("", "late")?;
+    let late = row.try_get::<i64>("", "running_late")? + row.try_get::<i64>("", "paused_late")?;
     Ok((n - late, late))
 }
 
@@ -542,6 +534,7 @@ pub struct NewDossier {
     pub organ_id: String,
     pub procedure_id: Uuid,
     pub procedure_code: String,
+    pub procedure_name: String,
     pub procedure_version_id: Uuid,
     pub unit_id: Uuid,
     /// Where the dossier waits first: the one-stop desk (Decree 61/2018 art. 8).
@@ -693,6 +686,7 @@ async fn file_in(
         code: Set(code.clone()),
         procedure_id: Set(new.procedure_id),
         procedure_code: Set(new.procedure_code.clone()),
+        procedure_name: Set(new.procedure_name.clone()),
         procedure_version_id: Set(new.procedure_version_id),
         unit_id: Set(new.unit_id),
         handler_unit_id: Set(new.handler_unit_id),
@@ -835,6 +829,12 @@ pub async fn events(
         .await?)
 }
 
+/// The states that still need someone's work (sync codes): submitted, received, processing,
+/// supplement requested, financial obligation, resolved (waiting for return).
+pub const WORK_STATES: [i16; 6] = [1, 2, 4, 5, 6, 9];
+/// The same, as the partial index `ix_dossier_work` spells it.
+pub const WORK_STATES_SQL: &str = "state IN (1, 2, 4, 5, 6, 9)";
+
 /// A work-queue query.
 #[derive(Clone, Debug, Default)]
 pub struct QueueQuery {
@@ -862,7 +862,10 @@ fn queue_filter(q: &QueueQuery) -> sea_orm::Select<dossier::Entity> {
     if let Some(h) = q.handler_id {
         s = s.filter(dossier::Column::HandlerId.eq(h));
     }
-    if !q.states.is_empty() {
+    if q.states.as_slice() == WORK_STATES {
+        // Literal, so that the partial index `ix_dossier_work` applies.
+        s = s.filter(sea_orm::sea_query::Expr::cust(WORK_STATES_SQL));
+    } else if !q.states.is_empty() {
         s = s.filter(dossier::Column::State.is_in(q.states.iter().copied()));
     }
     if let Some(p) = &q.procedure_code {

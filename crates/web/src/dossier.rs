@@ -568,6 +568,7 @@ pub async fn prepare(
         organ_id: agency.organ_id.clone(),
         procedure_id: procedure.id,
         procedure_code: procedure.code.clone(),
+        procedure_name: data.name.clone(),
         procedure_version_id: procedure.current_version_id,
         unit_id: unit.id,
         handler_unit_id: desk,

@@ -12,6 +12,8 @@ pub struct Model {
     pub code: String,
     pub procedure_id: Uuid,
     pub procedure_code: String,
+    /// The procedure's name in the version the dossier was filed under.
+    pub procedure_name: String,
     pub procedure_version_id: Uuid,
     /// The unit that answers for the procedure (the catalogue's implementing unit).
     pub unit_id: Uuid,

@@ -152,6 +152,7 @@ impl MigrationTrait for Migration {
                     string("code", 40),
                     uuid("procedure_id"),
                     string("procedure_code", 16),
+                    text("procedure_name"),
                     uuid("procedure_version_id"),
                     uuid("unit_id"),
                     uuid("handler_unit_id"),
@@ -228,10 +229,19 @@ impl MigrationTrait for Migration {
         m.create_index(index(
             "ix_dossier_state_due",
             "dossier",
-            &["agency_id", "state", "due_at"],
+            &["agency_id", "state", "unit_id", "due_at"],
             false,
         ))
         .await?;
+        // The default queue (every state still needing work, by due time): a partial index, so
+        // the finished dossiers of a unit's past are never scanned. Both backends support it; the
+        // query repeats the predicate literally (`motcua_store::dossier::WORK_STATES_SQL`).
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE INDEX ix_dossier_work ON dossier (agency_id, handler_unit_id, due_at) \
+                 WHERE state IN (1, 2, 4, 5, 6, 9)",
+            )
+            .await?;
         m.create_index(index(
             "ix_dossier_received",
             "dossier",

@@ -748,10 +748,7 @@ pub async fn public_json(state: &AppState, d: &dossier::Model) -> Result<Value, 
     let events = store::events(state.db.conn(), d.id).await?;
     let org = state.org().await?;
     let unit_name = |id: Option<Uuid>| id.and_then(|id| org.unit_by_id(id)).map(|u| u.name.clone());
-    let procedure = motcua_store::catalog::procedure_row(state.db.conn(), &d.procedure_code)
-        .await?
-        .map(|p| p.name)
-        .unwrap_or_default();
+    let procedure = d.procedure_name.clone();
     let st = svc::state_of(d);
     Ok(json!({
         "code": d.code,

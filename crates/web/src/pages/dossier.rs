@@ -895,11 +895,7 @@ async fn view_page(
         .into_iter()
         .map(action_form)
         .collect();
-    let procedure_name =
-        motcua_store::catalog::version_by_id(state.db.conn(), d.procedure_version_id)
-            .await?
-            .map(|v| v.data.name)
-            .unwrap_or_default();
+    let procedure_name = d.procedure_name.clone();
     Ok(ViewPage {
         l: Layout::build(state, viewer, csrf, "/ho-so").await,
         new,
