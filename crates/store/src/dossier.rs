@@ -818,6 +818,70 @@ pub async fn by_code(conn: &impl ConnectionTrait, code: &str) -> Result<Option<d
         .await?)
 }
 
+/// What the public look-up shows of a dossier (no personal data), read in one query.
+#[derive(Clone, Debug)]
+pub struct PublicView {
+    pub code: String,
+    pub lookup_code: String,
+    pub state: i16,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+    pub rated: bool,
+    /// `(action, time, acting unit)` in order.
+    pub steps: Vec<(String, DateTime<Utc>, Option<Uuid>)>,
+}
+
+pub async fn public_view(db: &Db, code: &str) -> Result<Option<PublicView>> {
+    let backend = db.backend();
+    let mark = match backend {
+        Backend::Postgres => "$1",
+        Backend::Sqlite => "?1",
+    };
+    let sql = format!(
+        "SELECT d.code, d.lookup_code, d.state, d.procedure_code, d.procedure_name, d.received_at, \
+         d.due_at, d.resolved_at, d.returned_at, d.outcome, d.rating, e.action, e.at, e.actor_unit \
+         FROM dossier d LEFT JOIN dossier_event e ON e.dossier_id = d.id \
+         WHERE d.code = {mark} ORDER BY e.seq"
+    );
+    let rows = db
+        .conn()
+        .query_all_raw(Statement::from_sql_and_values(
+            backend.sea(),
+            sql,
+            [code.trim().to_owned().into()],
+        ))
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut v = PublicView {
+        code: first.try_get("", "code")?,
+        lookup_code: first.try_get("", "lookup_code")?,
+        state: first.try_get("", "state")?,
+        procedure_code: first.try_get("", "procedure_code")?,
+        procedure_name: first.try_get("", "procedure_name")?,
+        received_at: first.try_get("", "received_at")?,
+        due_at: first.try_get("", "due_at")?,
+        resolved_at: first.try_get("", "resolved_at")?,
+        returned_at: first.try_get("", "returned_at")?,
+        outcome: first.try_get("", "outcome")?,
+        rated: first.try_get::<Option<i16>>("", "rating")?.is_some(),
+        steps: Vec::with_capacity(rows.len()),
+    };
+    for r in &rows {
+        if let Some(action) = r.try_get::<Option<String>>("", "action")? {
+            let at: DateTime<Utc> = r.try_get("", "at")?;
+            v.steps.push((action, at, r.try_get("", "actor_unit")?));
+        }
+    }
+    Ok(Some(v))
+}
+
 pub async fn events(
     conn: &impl ConnectionTrait,
     dossier_id: Uuid,

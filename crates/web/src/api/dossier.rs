@@ -743,31 +743,50 @@ pub async fn lookup(
     Ok(found.filter(|_| ok))
 }
 
+/// The public view a dossier code and look-up code name, or `None`: one query either way, and
+/// the look-up code compared in constant time.
+pub async fn public_lookup(
+    state: &AppState,
+    code: &str,
+    lookup_code: &str,
+) -> Result<Option<store::PublicView>, ApiError> {
+    let found = if code.len() <= 40 {
+        store::public_view(&state.db, code).await?
+    } else {
+        None
+    };
+    let stored = found
+        .as_ref()
+        .map_or("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", |d| {
+            d.lookup_code.as_str()
+        });
+    let ok = same(stored, &lookup_code.trim().to_ascii_uppercase());
+    Ok(found.filter(|_| ok))
+}
+
 /// What the public may know of a dossier: state, steps with times and units, appointment.
-pub async fn public_json(state: &AppState, d: &dossier::Model) -> Result<Value, ApiError> {
-    let events = store::events(state.db.conn(), d.id).await?;
+pub async fn public_json(state: &AppState, v: &store::PublicView) -> Result<Value, ApiError> {
     let org = state.org().await?;
     let unit_name = |id: Option<Uuid>| id.and_then(|id| org.unit_by_id(id)).map(|u| u.name.clone());
-    let procedure = d.procedure_name.clone();
-    let st = svc::state_of(d);
+    let st = DossierState::from_sync_code(v.state as u8).unwrap_or(DossierState::Submitted);
     Ok(json!({
-        "code": d.code,
-        "procedure_code": d.procedure_code,
-        "procedure_name": procedure,
+        "code": v.code,
+        "procedure_code": v.procedure_code,
+        "procedure_name": v.procedure_name,
         "state": st.sync_code(),
         "state_name": st,
         "state_label": st.label_vi(),
-        "received_at": d.received_at,
-        "due_at": d.due_at,
-        "resolved_at": d.resolved_at,
-        "returned_at": d.returned_at,
-        "outcome": d.outcome,
-        "can_rate": d.rating.is_none() && matches!(st, DossierState::Resolved | DossierState::Returned),
-        "steps": events.iter().map(|e| json!({
-            "action": e.action,
-            "label": svc::action_label(&e.action),
-            "at": e.at,
-            "unit": unit_name(e.actor_unit),
+        "received_at": v.received_at,
+        "due_at": v.due_at,
+        "resolved_at": v.resolved_at,
+        "returned_at": v.returned_at,
+        "outcome": v.outcome,
+        "can_rate": !v.rated && matches!(st, DossierState::Resolved | DossierState::Returned),
+        "steps": v.steps.iter().map(|(action, at, unit)| json!({
+            "action": action,
+            "label": svc::action_label(action),
+            "at": at,
+            "unit": unit_name(*unit),
         })).collect::<Vec<_>>(),
     }))
 }
@@ -789,10 +808,10 @@ pub async fn public_dossier(
     {
         return Err(ApiError::RateLimited(wait));
     }
-    let d = lookup(&state, &code, &p.lookup)
+    let v = public_lookup(&state, &code, &p.lookup)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(public_json(&state, &d).await?))
+    Ok(axum::Json(public_json(&state, &v).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -825,10 +844,10 @@ pub async fn rate_dossier(
         .await?
         .ok_or(ApiError::NotFound)?;
     rate(&state, &d, req.rating, &req.note).await?;
-    let d = store::by_code(state.db.conn(), &d.code)
+    let v = store::public_view(&state.db, &d.code)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(public_json(&state, &d).await?))
+    Ok(axum::Json(public_json(&state, &v).await?))
 }
 
 pub async fn rate(

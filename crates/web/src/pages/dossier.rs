@@ -1143,13 +1143,14 @@ pub async fn lookup(
             error = "Quá nhiều lần tra cứu; vui lòng thử lại sau ít phút.".into();
             status = StatusCode::TOO_MANY_REQUESTS;
         } else {
-            match api::lookup(&state, q.ma.trim(), &q.tra_cuu)
+            match api::public_lookup(&state, q.ma.trim(), &q.tra_cuu)
                 .await
                 .map_err(api_to_page)?
             {
                 Some(d) => {
                     let v = api::public_json(&state, &d).await.map_err(api_to_page)?;
-                    let st = svc::state_of(&d);
+                    let st = DossierState::from_sync_code(d.state as u8)
+                        .unwrap_or(DossierState::Submitted);
                     found = Some(LookupView {
                         code: d.code.clone(),
                         procedure: v["procedure_name"].as_str().unwrap_or_default().to_owned(),
