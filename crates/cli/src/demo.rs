@@ -220,6 +220,12 @@ pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
         }
         println!("demo review plan 2021: {} procedures", codes.len());
     }
+    let dossiers = motcua_web::demo::load_dossiers(db)
+        .await
+        .map_err(|e| Failure::from(e.context("demo dossiers")))?;
+    if dossiers > 0 {
+        println!("demo dossiers: {dossiers} filed, in every state");
+    }
 
     println!(
         "demo data ready: {} with {} units; {created} demo account(s) created (password: {})",

@@ -231,13 +231,30 @@ async fn a_killed_server_keeps_every_acknowledged_filing_and_nothing_half_writte
         .await,
         dossiers
     );
+    // The counters moved in the same transactions as the events (the demo's dossiers included).
     assert_eq!(
         count(
             &conn,
             "SELECT CAST(COALESCE(SUM(received), 0) AS BIGINT) AS n FROM dossier_stat"
         )
         .await,
-        dossiers
+        count(
+            &conn,
+            "SELECT COUNT(*) AS n FROM dossier_event WHERE (action = 'file' AND to_state = 2) OR action = 'receive'"
+        )
+        .await
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT CAST(COALESCE(SUM(submitted), 0) AS BIGINT) AS n FROM dossier_stat"
+        )
+        .await,
+        count(
+            &conn,
+            "SELECT COUNT(*) AS n FROM dossier_event WHERE action = 'file' AND to_state = 1"
+        )
+        .await
     );
     // No gap and no duplicate in the daily sequence: its last number equals the count.
     assert_eq!(

@@ -67,6 +67,29 @@ pub struct Db {
     backend: Backend,
     /// The group-commit queue, started on first use (`crate::writer`).
     writer: std::sync::Arc<std::sync::OnceLock<crate::writer::Writer>>,
+    /// Held by every handle; the SQLite checkpointer stops when the last handle is gone.
+    alive: std::sync::Arc<()>,
+}
+
+/// Copy the SQLite write-ahead log back into the database every 200 ms (`PASSIVE`: it never
+/// waits for, nor blocks, a writer). With SQLite's automatic checkpoint the commit that crosses
+/// 1,000 pages does this work itself, syncing the database file while every filing queued behind
+/// it waits: the tail latency of filings. Stops when the last `Db` handle is dropped; the last
+/// connection to close checkpoints whatever remains.
+async fn checkpointer(conn: DatabaseConnection, alive: std::sync::Weak<()>) {
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    loop {
+        tick.tick().await;
+        if alive.upgrade().is_none() {
+            return;
+        }
+        if let Err(e) = conn
+            .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+            .await
+        {
+            tracing::debug!(cause = %e, "checkpoint");
+        }
+    }
 }
 
 /// `BEGIN` (on SQLite `BEGIN IMMEDIATE`) on a connection of the pool.
@@ -102,13 +125,24 @@ impl Db {
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(5))
                     .foreign_keys(true)
+                    // Checkpoints run beside the writers (see `checkpointer`), not inside the
+                    // commit that happens to cross the threshold.
+                    .pragma("wal_autocheckpoint", "0")
             });
         let conn = Database::connect(opts).await?;
-        Ok(Self {
+        let db = Self {
             conn,
             backend,
             writer: Default::default(),
-        })
+            alive: Default::default(),
+        };
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpointer(
+                db.conn.clone(),
+                std::sync::Arc::downgrade(&db.alive),
+            ));
+        }
+        Ok(db)
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

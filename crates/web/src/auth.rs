@@ -63,6 +63,11 @@ impl Caller {
         Some(Self { user, role, via })
     }
 
+    /// A caller acting as `user` from inside motcua (the demo loader), not through a request.
+    pub fn system_for(user: app_user::Model) -> Option<Self> {
+        Self::new(user, Via::Token(Uuid::nil()))
+    }
+
     pub fn audit_ctx(&self, request_id: String) -> motcua_store::AuditCtx {
         motcua_store::AuditCtx {
             agency_id: Some(self.user.agency_id),
