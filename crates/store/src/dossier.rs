@@ -211,7 +211,7 @@ async fn write_outbox(
     messages: &[NewMessage],
 ) -> Result<()> {
     for m in messages {
-        outbox::ActiveModel {
+        let message = outbox::ActiveModel {
             id: Set(Uuid::now_v7()),
             agency_id: Set(agency_id),
             topic: Set(m.topic.to_owned()),
@@ -222,9 +222,10 @@ async fn write_outbox(
             next_attempt_at: Set(at),
             delivered_at: Set(None),
             last_error: Set(None),
-        }
-        .insert(txn)
-        .await?;
+        };
+        outbox::Entity::insert(message)
+            .exec_without_returning(txn)
+            .await?;
     }
     Ok(())
 }
@@ -650,9 +651,15 @@ pub async fn file(db: &Db, ctx: &AuditCtx, new: NewDossier) -> Result<Filed> {
 
 /// File through the group-commit writer: answered once the batch holding it is on disk.
 async fn file_once(db: &Db, ctx: &AuditCtx, new: &NewDossier) -> Result<dossier::Model> {
-    let (db2, ctx, new) = (db.clone(), ctx.clone(), new.clone());
+    let shared = std::sync::Arc::new((db.clone(), ctx.clone(), new.clone()));
     db.writer()
-        .submit(move |txn| Box::pin(async move { file_in(&db2, txn, &ctx, &new).await }))
+        .submit(move |txn| {
+            let shared = shared.clone();
+            Box::pin(async move {
+                let (db, ctx, new) = &*shared;
+                file_in(db, txn, ctx, new).await
+            })
+        })
         .await
 }
 
@@ -788,7 +795,7 @@ async fn insert_event(
     note: &str,
     data: &Json,
 ) -> Result<()> {
-    dossier_event::ActiveModel {
+    let event = dossier_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         agency_id: Set(d.agency_id),
         dossier_id: Set(d.id),
@@ -802,9 +809,10 @@ async fn insert_event(
         at: Set(at),
         note: Set(note.to_owned()),
         data: Set(data.to_string()),
-    }
-    .insert(txn)
-    .await?;
+    };
+    dossier_event::Entity::insert(event)
+        .exec_without_returning(txn)
+        .await?;
     Ok(())
 }
 

@@ -2,12 +2,12 @@
 //!
 //! Every acknowledged write must be on disk (`synchronous=FULL` on SQLite, `fsync` at commit on
 //! PostgreSQL), and one sync costs more than the work of a filing. Writers therefore queue their
-//! work here; one task per database takes what has queued up (at most [`MAX_BATCH`]), runs each
-//! piece inside its own savepoint of one transaction, commits once, and only then answers each
-//! caller. A piece that fails is rolled back to its savepoint and answered with its error; the
-//! others are unaffected. If the commit fails, every caller of the batch gets the error: nothing
-//! was acknowledged that is not on disk, and nothing half-written remains (the transaction is
-//! all or nothing).
+//! work here; one task per database takes what has queued up (at most [`MAX_BATCH`]), runs every
+//! piece in one transaction, commits once, and only then answers each caller. If a piece fails
+//! (a rare unique-key race, a full disk), the batch is rolled back and each piece runs again in
+//! its own transaction, so each caller gets its own answer and the others are unaffected. Nothing
+//! is acknowledged that is not on disk, and nothing half-written remains (a transaction is all or
+//! nothing).
 //!
 //! Under light load a batch holds one piece and costs what a direct transaction costs; under heavy
 //! load the batch grows while the previous commit syncs, which is what lets one SQLite writer reach
@@ -16,7 +16,7 @@
 use crate::db::Db;
 use crate::entity::dossier;
 use crate::error::{Result, StoreError};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::{mpsc, oneshot};
@@ -24,11 +24,14 @@ use tokio::sync::{mpsc, oneshot};
 /// Most pieces of work in one transaction.
 pub const MAX_BATCH: usize = 256;
 
-type Work = Box<
-    dyn for<'t> FnOnce(
+/// A piece of work; it may run twice (first in a batch, again alone if the batch failed), so it
+/// owns what it needs and only touches the transaction it is given.
+type Work = std::sync::Arc<
+    dyn for<'t> Fn(
             &'t DatabaseTransaction,
         ) -> Pin<Box<dyn Future<Output = Result<dossier::Model>> + Send + 't>>
-        + Send,
+        + Send
+        + Sync,
 >;
 
 struct Job {
@@ -60,17 +63,18 @@ impl Writer {
     /// Run `work` in the next batch; the answer comes after the batch is committed.
     pub async fn submit<F>(&self, work: F) -> Result<dossier::Model>
     where
-        F: for<'t> FnOnce(
+        F: for<'t> Fn(
                 &'t DatabaseTransaction,
             )
                 -> Pin<Box<dyn Future<Output = Result<dossier::Model>> + Send + 't>>
             + Send
+            + Sync
             + 'static,
     {
         let (answer, rx) = oneshot::channel();
         self.tx
             .send(Job {
-                work: Box::new(work),
+                work: std::sync::Arc::new(work),
                 answer,
             })
             .await
@@ -93,54 +97,64 @@ async fn run(
                 Err(_) => break,
             }
         }
-        let txn = match crate::db::begin_write_on(&conn, backend).await {
-            Ok(t) => t,
-            Err(e) => {
-                let msg = e.to_string();
+        // The whole batch in one transaction; if any piece fails, or the commit, the batch is
+        // rolled back and every piece runs again alone, so each gets its own answer.
+        match batch(&conn, backend, &jobs).await {
+            Ok(models) => {
+                for (j, m) in jobs.into_iter().zip(models) {
+                    let _ = j.answer.send(Ok(m));
+                }
+            }
+            Err(_) if jobs.len() > 1 => {
                 for j in jobs {
-                    let _ = j
-                        .answer
-                        .send(Err(StoreError::Unavailable(sea_orm::DbErr::Custom(
-                            msg.clone(),
-                        ))));
-                }
-                continue;
-            }
-        };
-        let mut results = Vec::with_capacity(jobs.len());
-        let mut answers = Vec::with_capacity(jobs.len());
-        for j in jobs {
-            answers.push(j.answer);
-            let outcome = match txn.begin().await {
-                Ok(sp) => {
-                    let done = (j.work)(&sp).await;
-                    match done {
-                        Ok(m) => sp.commit().await.map(|()| m).map_err(StoreError::from),
-                        Err(e) => {
-                            // This piece only: back to its savepoint.
-                            let _ = sp.rollback().await;
-                            Err(e)
-                        }
-                    }
-                }
-                Err(e) => Err(StoreError::from(e)),
-            };
-            results.push(outcome);
-        }
-        match txn.commit().await {
-            Ok(()) => {
-                for (a, r) in answers.into_iter().zip(results) {
-                    let _ = a.send(r);
+                    let r = alone(&conn, backend, &j).await;
+                    let _ = j.answer.send(r);
                 }
             }
             Err(e) => {
-                let msg = e.to_string();
-                for a in answers {
-                    let _ = a.send(Err(StoreError::Unavailable(sea_orm::DbErr::Custom(
-                        msg.clone(),
-                    ))));
+                // A batch of one: its own error.
+                if let Some(j) = jobs.into_iter().next() {
+                    let _ = j.answer.send(Err(e));
                 }
             }
+        }
+    }
+}
+
+async fn batch(
+    conn: &sea_orm::DatabaseConnection,
+    backend: crate::db::Backend,
+    jobs: &[Job],
+) -> Result<Vec<dossier::Model>> {
+    let txn = crate::db::begin_write_on(conn, backend).await?;
+    let mut out = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        match (j.work)(&txn).await {
+            Ok(m) => out.push(m),
+            Err(e) => {
+                let _ = txn.rollback().await;
+                return Err(e);
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(out)
+}
+
+async fn alone(
+    conn: &sea_orm::DatabaseConnection,
+    backend: crate::db::Backend,
+    j: &Job,
+) -> Result<dossier::Model> {
+    let txn = crate::db::begin_write_on(conn, backend).await?;
+    match (j.work)(&txn).await {
+        Ok(m) => {
+            txn.commit().await?;
+            Ok(m)
+        }
+        Err(e) => {
+            let _ = txn.rollback().await;
+            Err(e)
         }
     }
 }
