@@ -2,7 +2,8 @@
 """Bulk dossiers for the benchmarks (issue 5): N dossiers of one agency over 2026, with their first
 event, written straight into a database that `motcua demo` prepared. OPEN of them are open and held
 by unit CVT (the queue benchmark); the rest are returned. Every look-up code is BENCH001 (the
-look-up benchmark varies the dossier code). Counters are added to dossier_stat so that statistics
+look-up benchmark varies the dossier code); their daily numbers start at 500001, clear of the
+demo's and of the benchmark's own filings. Counters are added to dossier_stat so that statistics
 match the rows.
 
   bench/gen_dossiers.py sqlite PATH N OPEN
@@ -35,7 +36,7 @@ def sqlite_gen(path, n, open_n):
       finished_at, resolved_at, returned_at, outcome, working_seconds_used, lookup_code, idempotency_key,
       request_hash, postal_receipt_no, fees_vnd, rating, version, created_at, updated_at)
     SELECT randomblob(16), ?2,
-      '000.00.00.G22-' || substr(strftime('%Y%m%d', date('2026-01-01', '+' || (i / ?5) || ' days')), 3) || '-' || printf('%06d', i % ?5 + 1),
+      '000.00.00.G22-' || substr(strftime('%Y%m%d', date('2026-01-01', '+' || (i / ?5) || ' days')), 3) || '-' || printf('%06d', i % ?5 + 500001),
       ?3, ?4, ?9, ?6, ?7, ?7, NULL, 'online', 'online', NULL, NULL, 'citizen', 'Nguyễn Văn Thử', '001190000000',
       '0912345678', 'thu@example.vn', 'Hà Nội', '[]',
       CASE WHEN i >= ?1 - ?8 THEN 4 ELSE 10 END, 0, 0, 1,
@@ -86,7 +87,7 @@ INSERT INTO dossier (id, agency_id, code, procedure_id, procedure_code, procedur
   finished_at, resolved_at, returned_at, outcome, working_seconds_used, lookup_code, idempotency_key,
   request_hash, postal_receipt_no, fees_vnd, rating, version, created_at, updated_at)
 SELECT gen_random_uuid(), p.agency,
-  '000.00.00.G22-' || to_char(date '2026-01-01' + (i / {per_day}), 'YYMMDD') || '-' || lpad((i % {per_day} + 1)::text, 6, '0'),
+  '000.00.00.G22-' || to_char(date '2026-01-01' + (i / {per_day}), 'YYMMDD') || '-' || lpad((i % {per_day} + 500001)::text, 6, '0'),
   p.proc_id, p.code, p.name, p.ver, p.unit, p.unit, NULL, 'online', 'online', NULL, NULL, 'citizen', 'Nguyễn Văn Thử',
   '001190000000', '0912345678', 'thu@example.vn', 'Hà Nội', '[]',
   CASE WHEN i >= {n} - {open_n} THEN 4 ELSE 10 END, 0, false, true,

@@ -74,17 +74,24 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
     Ok(ct)
 }
 
-/// Read the one file of a `multipart/form-data` body, at most `limit` bytes.
-pub async fn read_one_file(
+/// Every field of a multipart form and its files (`(field, file name, bytes)`): at most `limit`
+/// bytes per file (413 beyond) and eight files. Fields without a file name are text.
+pub async fn read_multipart(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
-) -> Result<(String, Vec<u8>), ApiError> {
+) -> Result<
+    (
+        std::collections::HashMap<String, String>,
+        Vec<(String, String, Vec<u8>)>,
+    ),
+    ApiError,
+> {
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
-        && len > limit + 64 * 1024
+        && len > limit * 8 + 256 * 1024
     {
         return Err(ApiError::PayloadTooLarge);
     }
@@ -95,7 +102,7 @@ pub async fn read_one_file(
     let boundary = multer::parse_boundary(ct).map_err(|_| ApiError::UnsupportedMediaType)?;
     let constraints = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
-            .whole_stream((limit + 64 * 1024) as u64)
+            .whole_stream((limit * 8 + 256 * 1024) as u64)
             .per_field(limit as u64),
     );
     let mut mp =
@@ -106,7 +113,8 @@ pub async fn read_one_file(
             multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
         )
     };
-    let mut found: Option<(String, Vec<u8>)> = None;
+    let mut fields = std::collections::HashMap::new();
+    let mut files = Vec::new();
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
@@ -114,15 +122,8 @@ pub async fn read_one_file(
             Err(e) if too_large(&e) => return Err(ApiError::PayloadTooLarge),
             Err(e) => return Err(ApiError::BadRequest(format!("multipart: {e}"))),
         };
-        let Some(name) = field.file_name().map(str::to_owned) else {
-            continue;
-        };
-        if found.is_some() {
-            return Err(ApiError::Invalid(vec![FieldError::new(
-                "file",
-                "mỗi lần chỉ tải lên một tệp",
-            )]));
-        }
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
         let bytes = field.bytes().await.map_err(|e| {
             if too_large(&e) {
                 ApiError::PayloadTooLarge
@@ -130,10 +131,48 @@ pub async fn read_one_file(
                 ApiError::BadRequest(format!("multipart: {e}"))
             }
         })?;
-        found = Some((name, bytes.to_vec()));
+        match file_name {
+            Some(f) if !f.is_empty() && !bytes.is_empty() => {
+                if files.len() >= 8 {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                files.push((name, f, bytes.to_vec()));
+            }
+            Some(_) => {}
+            None => {
+                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
     }
-    found
-        .ok_or_else(|| ApiError::Invalid(vec![FieldError::new("file", "chưa chọn tệp để tải lên")]))
+    Ok((fields, files))
+}
+
+/// The one file of a `multipart/form-data` body, at most `limit` bytes.
+pub async fn read_one_file(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let (_, mut files) = read_multipart(headers, body, limit).await?;
+    match files.len() {
+        0 => Err(ApiError::Invalid(vec![FieldError::new(
+            "file",
+            "chưa chọn tệp để tải lên",
+        )])),
+        1 => Ok(files.pop().map(|(_, n, b)| (n, b)).unwrap_or_default()),
+        _ => Err(ApiError::Invalid(vec![FieldError::new(
+            "file",
+            "mỗi lần chỉ tải lên một tệp",
+        )])),
+    }
+}
+
+/// The public endpoints' limit per client.
+fn public_limit(state: &AppState, client: &str) -> Result<(), ApiError> {
+    state
+        .public_by_client
+        .take(&crate::signin::limiter_key(client))
+        .map_err(ApiError::RateLimited)
 }
 
 fn may_upload(role: Role) -> bool {
@@ -802,12 +841,7 @@ pub async fn public_dossier(
     ApiPath(code): ApiPath<String>,
     ApiQuery(p): ApiQuery<LookupParams>,
 ) -> ApiResult<axum::Json<Value>> {
-    if let Err(wait) = state
-        .public_by_client
-        .take(&crate::signin::limiter_key(&client))
-    {
-        return Err(ApiError::RateLimited(wait));
-    }
+    public_limit(&state, &client)?;
     let v = public_lookup(&state, &code, &p.lookup)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -834,12 +868,7 @@ pub async fn rate_dossier(
     ApiPath(code): ApiPath<String>,
     crate::json::ApiJson(req): crate::json::ApiJson<RatingRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    if let Err(wait) = state
-        .public_by_client
-        .take(&crate::signin::limiter_key(&client))
-    {
-        return Err(ApiError::RateLimited(wait));
-    }
+    public_limit(&state, &client)?;
     let d = lookup(&state, &code, &req.lookup)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -237,64 +237,7 @@ async fn file_page(
     }
 }
 
-/// Every field of a multipart form and its files (`(field, file name, bytes)`), at most `limit`
-/// bytes per file and eight files.
-async fn read_multipart(
-    headers: &HeaderMap,
-    body: Body,
-    limit: usize,
-) -> Result<(HashMap<String, String>, Vec<(String, String, Vec<u8>)>), ApiError> {
-    let ct = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let boundary = multer::parse_boundary(ct).map_err(|_| ApiError::UnsupportedMediaType)?;
-    let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new()
-            .whole_stream((limit * 8 + 256 * 1024) as u64)
-            .per_field(limit as u64),
-    );
-    let mut mp =
-        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-    let mut fields = HashMap::new();
-    let mut files = Vec::new();
-    let too_large = |e: &multer::Error| {
-        matches!(
-            e,
-            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
-        )
-    };
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if too_large(&e) => return Err(ApiError::PayloadTooLarge),
-            Err(e) => return Err(ApiError::BadRequest(e.to_string())),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(|e| {
-            if too_large(&e) {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest(e.to_string())
-            }
-        })?;
-        match file_name {
-            Some(f) if !f.is_empty() && !bytes.is_empty() => {
-                if files.len() >= 8 {
-                    return Err(ApiError::PayloadTooLarge);
-                }
-                files.push((name, f, bytes.to_vec()));
-            }
-            Some(_) => {}
-            None => {
-                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-            }
-        }
-    }
-    Ok((fields, files))
-}
+use crate::api::dossier::read_multipart;
 
 fn form_of(f: &HashMap<String, String>) -> FileFormData {
     let g = |k: &str| f.get(k).cloned().unwrap_or_default();
