@@ -958,6 +958,12 @@ fn queue_filter(q: &QueueQuery) -> sea_orm::Select<dossier::Entity> {
     s
 }
 
+/// How many dossiers the queue holds (the number in the navigation).
+pub async fn queue_count(db: &Db, q: &QueueQuery) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(queue_filter(q).count(db.conn()).await?)
+}
+
 /// One page of the queue, by due time, and the number of matching dossiers.
 pub async fn queue(db: &Db, q: &QueueQuery) -> Result<(Vec<dossier::Model>, u64)> {
     use sea_orm::PaginatorTrait;

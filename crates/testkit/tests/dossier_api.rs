@@ -418,6 +418,48 @@ async fn counter_and_postal_filings_return_on_the_chosen_channel(backend: Backen
     // Friday 6/3 15:30 + 2 working days = Tuesday 10/3 17:00; the code carries the receipt day.
     assert_eq!(instant(&v["due_at"]), vn("2026-03-10 17:00"));
     assert!(code_of(&v).contains("-260306-"), "{v}");
+    // The postal dossier to its return at the counter; the counters know it came by post.
+    let postal = code_of(&v);
+    act(
+        &w,
+        &w.desk,
+        &postal,
+        json!({"action": "assign", "unit": "CVT"}),
+    )
+    .await;
+    act(&w, &w.leader, &postal, json!({"action": "approve"})).await;
+    let result = upload(&w.app, &w.leader).await;
+    let v = act(
+        &w,
+        &w.leader,
+        &postal,
+        json!({"action": "resolve", "upload_ids": [result]}),
+    )
+    .await;
+    assert_eq!(v["outcome"], "early", "{v}");
+    let v = act(&w, &w.desk, &postal, json!({"action": "return_result"})).await;
+    assert_eq!(
+        (v["state"].as_i64(), v["postal_receipt_no"].as_str()),
+        (Some(10), Some("PG-2026-000123"))
+    );
+    w.app.user("cchc@test.vn", Role::ParOfficer, "VP").await;
+    let par = w.app.token("cchc@test.vn").await;
+    let stats: Value = w
+        .app
+        .get("/api/v1/stats/dossiers?from=2026-03&to=2026-03", Some(&par))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            stats["postal"]["received"].as_i64(),
+            stats["postal"]["returned"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
+    assert_eq!(stats["returned"]["counter"], 1, "{stats}");
     // Without the hand-over record, or from an applicant's account: refused with the field named.
     let mut no_record = body.clone();
     no_record.as_object_mut().unwrap().remove("postal");

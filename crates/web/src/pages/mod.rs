@@ -35,6 +35,8 @@ pub struct NavItem {
     pub label: &'static str,
     pub hint: &'static str,
     pub current: bool,
+    /// A number beside the label (dossiers waiting in the viewer's queue).
+    pub count: Option<u64>,
 }
 
 /// What every page's layout needs.
@@ -166,6 +168,7 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             label,
             hint,
             current: href == current,
+            count: None,
         })
         .collect()
 }
@@ -195,11 +198,27 @@ impl Layout {
             }
             None => None,
         };
+        let mut nav = nav_for(viewer.0.as_ref(), current);
+        // Staff see how many dossiers wait in their queue, on every page.
+        if let Some(c) = &viewer.0
+            && let Some(scope) = access::scope(c.role, Permission::HandleDossiers)
+            && let Ok(q) = crate::api::dossier::queue_query(
+                state,
+                c,
+                scope,
+                &crate::api::dossier::QueueParams::default(),
+            )
+            .await
+            && let Ok(n) = motcua_store::dossier::queue_count(&state.db, &q).await
+            && let Some(item) = nav.iter_mut().find(|i| i.href == "/ho-so")
+        {
+            item.count = Some(n);
+        }
         Self {
             site_name: SITE_NAME,
             agency_name,
             viewer: viewer_info,
-            nav: nav_for(viewer.0.as_ref(), current),
+            nav,
             csrf: csrf.0.clone(),
             version: env!("CARGO_PKG_VERSION"),
         }
