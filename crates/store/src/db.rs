@@ -67,6 +67,9 @@ pub struct Db {
     backend: Backend,
     /// The group-commit queue, started on first use (`crate::writer`).
     writer: std::sync::Arc<std::sync::OnceLock<crate::writer::Writer>>,
+    /// The writer's own connection (a pool of one, opened on first use), so that a batch never
+    /// waits for a connection behind the readers of the main pool.
+    write_conn: DatabaseConnection,
     /// Held by every handle; the SQLite checkpointer stops when the last handle is gone.
     alive: std::sync::Arc<()>,
 }
@@ -113,27 +116,14 @@ impl Db {
         if backend == Backend::Sqlite {
             ensure_sqlite_folder(url)?;
         }
-        let mut opts = ConnectOptions::new(url.to_owned());
-        opts.max_connections(options.max_connections)
-            .min_connections(1)
-            .acquire_timeout(options.acquire_timeout)
-            .connect_timeout(options.acquire_timeout)
-            .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| {
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(5))
-                    .foreign_keys(true)
-                    // Checkpoints run beside the writers (see `checkpointer`), not inside the
-                    // commit that happens to cross the threshold.
-                    .pragma("wal_autocheckpoint", "0")
-            });
-        let conn = Database::connect(opts).await?;
+        let conn =
+            Database::connect(connect_options(url, options.max_connections, 1, options)).await?;
+        let write_conn = Database::connect(connect_options(url, 1, 0, options)).await?;
         let db = Self {
             conn,
             backend,
             writer: Default::default(),
+            write_conn,
             alive: Default::default(),
         };
         if backend == Backend::Sqlite {
@@ -144,7 +134,29 @@ impl Db {
         }
         Ok(db)
     }
+}
 
+fn connect_options(url: &str, max: u32, min: u32, options: &DbOptions) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(max)
+        .min_connections(min)
+        .acquire_timeout(options.acquire_timeout)
+        .connect_timeout(options.acquire_timeout)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+                // Checkpoints run beside the writers (see `checkpointer`), not inside the
+                // commit that happens to cross the threshold.
+                .pragma("wal_autocheckpoint", "0")
+        });
+    opts
+}
+
+impl Db {
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
     }
@@ -158,6 +170,10 @@ impl Db {
     /// SQLITE_BUSY under concurrency (see docs/ARCHITECTURE.md, storage).
     pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
         begin_write_on(&self.conn, self.backend).await
+    }
+
+    pub(crate) fn write_conn(&self) -> &DatabaseConnection {
+        &self.write_conn
     }
 
     /// The group-commit queue of this database (see `crate::writer`).
@@ -187,6 +203,7 @@ impl Db {
     }
 
     pub async fn close(self) -> Result<()> {
+        self.write_conn.clone().close().await?;
         self.conn.close().await?;
         Ok(())
     }

@@ -56,7 +56,7 @@ impl Writer {
     /// the `Db`, so it ends when the last `Db` handle (which holds this queue) is dropped.
     pub fn start(db: &Db) -> Self {
         let (tx, rx) = mpsc::channel::<Job>(MAX_BATCH * 4);
-        tokio::spawn(run(db.conn().clone(), db.backend(), rx));
+        tokio::spawn(run(db.write_conn().clone(), db.backend(), rx));
         Self { tx }
     }
 
