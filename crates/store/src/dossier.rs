@@ -246,22 +246,45 @@ pub async fn due_messages(
         .await?)
 }
 
-/// Take a message for delivery until `lease_until`: `false` when another node took it first. The
-/// lease is a conditional update on `next_attempt_at`, so no transaction stays open while sending.
-pub async fn claim_message(db: &Db, m: &outbox::Model, lease_until: DateTime<Utc>) -> Result<bool> {
+/// Take due messages for delivery until `lease_until`, in one write transaction: the ones whose
+/// lease this call set (another node may have taken some first). The lease is a conditional
+/// update on `next_attempt_at`, so no transaction stays open while sending, and the notifier
+/// writes twice per round, not twice per message (on SQLite every write transaction competes with
+/// the filings' writer for the one write lock).
+pub async fn claim_messages(
+    db: &Db,
+    due: &[outbox::Model],
+    lease_until: DateTime<Utc>,
+) -> Result<Vec<outbox::Model>> {
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
     let txn = db.begin_write().await?;
-    let res = outbox::Entity::update_many()
-        .col_expr(outbox::Column::NextAttemptAt, Expr::value(lease_until))
-        .filter(outbox::Column::Id.eq(m.id))
-        .filter(outbox::Column::NextAttemptAt.eq(m.next_attempt_at))
+    for m in due {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(lease_until))
+            .filter(outbox::Column::Id.eq(m.id))
+            .filter(outbox::Column::NextAttemptAt.eq(m.next_attempt_at))
+            .filter(outbox::Column::DeliveredAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
+    let mine = outbox::Entity::find()
+        .filter(outbox::Column::Id.is_in(due.iter().map(|m| m.id)))
+        .filter(outbox::Column::NextAttemptAt.eq(lease_until))
         .filter(outbox::Column::DeliveredAt.is_null())
-        .exec(&txn)
+        .order_by_asc(outbox::Column::Id)
+        .all(&txn)
         .await?;
     txn.commit().await?;
-    Ok(res.rows_affected == 1)
+    Ok(mine)
 }
 
-pub async fn mark_delivered(db: &Db, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+/// Mark messages delivered, in one write transaction.
+pub async fn mark_delivered(db: &Db, ids: &[Uuid], at: DateTime<Utc>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let txn = db.begin_write().await?;
     outbox::Entity::update_many()
         .col_expr(outbox::Column::DeliveredAt, Expr::value(at))
@@ -269,7 +292,7 @@ pub async fn mark_delivered(db: &Db, id: Uuid, at: DateTime<Utc>) -> Result<()> 
             outbox::Column::Attempts,
             Expr::col(outbox::Column::Attempts).add(1),
         )
-        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
         .exec(&txn)
         .await?;
     txn.commit().await?;

@@ -26,16 +26,15 @@ pub fn backoff(attempts: i32) -> Duration {
 pub async fn deliver_due(state: &AppState) -> Result<(usize, usize), motcua_store::StoreError> {
     let now = Utc::now();
     let due = store::due_messages(state.db.conn(), now, 100).await?;
-    let (mut ok, mut failed) = (0, 0);
-    for m in due {
-        if !store::claim_message(&state.db, &m, now + Duration::seconds(LEASE_SECS)).await? {
-            continue;
-        }
+    // A lease time unique to this round (microseconds), by which the claimed rows are found.
+    let lease = now
+        + Duration::seconds(LEASE_SECS)
+        + Duration::microseconds(i64::from(now.timestamp_subsec_micros() % 997) + 1);
+    let mine = store::claim_messages(&state.db, &due, lease).await?;
+    let (mut delivered, mut failed) = (Vec::new(), 0);
+    for m in mine {
         match send(state, &m).await {
-            Ok(()) => {
-                store::mark_delivered(&state.db, m.id, Utc::now()).await?;
-                ok += 1;
-            }
+            Ok(()) => delivered.push(m.id),
             Err(e) => {
                 let next = Utc::now() + backoff(m.attempts);
                 tracing::warn!(message_id = %m.id, topic = %m.topic, attempts = m.attempts + 1, cause = %e, "notification not delivered; will retry");
@@ -44,7 +43,8 @@ pub async fn deliver_due(state: &AppState) -> Result<(usize, usize), motcua_stor
             }
         }
     }
-    Ok((ok, failed))
+    store::mark_delivered(&state.db, &delivered, Utc::now()).await?;
+    Ok((delivered.len(), failed))
 }
 
 async fn send(state: &AppState, m: &outbox::Model) -> Result<(), String> {
