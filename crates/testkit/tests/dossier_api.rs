@@ -624,6 +624,15 @@ async fn a_late_dossier_gets_one_apology_and_is_counted_late(backend: Backend) {
     )
     .await;
     assert_eq!(v["outcome"], "late");
+    // Resolved, it waits for collection: no longer in the overdue queue.
+    let q: Value = w
+        .app
+        .get("/api/v1/dossiers?due=overdue", Some(&w.officer))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(q["total"], 0, "{q}");
     let d = motcua_store::dossier::by_code(w.app.db.conn(), &code)
         .await
         .unwrap()

@@ -653,7 +653,21 @@ pub async fn queue_query(
     let now = state.now();
     let cal = state.calendar();
     let local = motcua_domain::time::to_local(now);
-    match p.due.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let due_filter = p.due.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if due_filter.is_some() && p.state.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        // Deadlines concern dossiers whose clock runs: not those waiting for the applicant or
+        // already resolved and waiting to be collected.
+        q.states = [
+            DossierState::Submitted,
+            DossierState::Received,
+            DossierState::Processing,
+            DossierState::FinancialObligation,
+        ]
+        .iter()
+        .map(|s| s.sync_code() as i16)
+        .collect();
+    }
+    match due_filter {
         None => {}
         Some("overdue") => q.due_before = Some(now),
         Some("today") => {
