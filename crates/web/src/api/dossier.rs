@@ -765,6 +765,15 @@ pub struct LookupParams {
     pub lookup: String,
 }
 
+/// Whether `given` is the stored look-up code (any case), compared in constant time; with no
+/// dossier the comparison still runs, against a code no one can type.
+fn lookup_matches(stored: Option<&str>, given: &str) -> bool {
+    same(
+        stored.unwrap_or("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}"),
+        &given.trim().to_ascii_uppercase(),
+    )
+}
+
 /// Constant-time equality of two short texts.
 fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -786,13 +795,7 @@ pub async fn lookup(
     } else {
         None
     };
-    let stored = found
-        .as_ref()
-        .map_or("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", |d| {
-            d.lookup_code.as_str()
-        });
-    let given = lookup_code.trim().to_ascii_uppercase();
-    let ok = same(stored, &given);
+    let ok = lookup_matches(found.as_ref().map(|d| d.lookup_code.as_str()), lookup_code);
     Ok(found.filter(|_| ok))
 }
 
@@ -808,12 +811,7 @@ pub async fn public_lookup(
     } else {
         None
     };
-    let stored = found
-        .as_ref()
-        .map_or("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", |d| {
-            d.lookup_code.as_str()
-        });
-    let ok = same(stored, &lookup_code.trim().to_ascii_uppercase());
+    let ok = lookup_matches(found.as_ref().map(|d| d.lookup_code.as_str()), lookup_code);
     Ok(found.filter(|_| ok))
 }
 
