@@ -99,7 +99,23 @@ pub async fn can_see(
 }
 
 pub fn state_of(d: &dossier::Model) -> DossierState {
-    DossierState::from_sync_code(d.state as u8).unwrap_or(DossierState::Submitted)
+    state_code(d.state)
+}
+
+/// The state a stored sync code names.
+pub fn state_code(code: i16) -> DossierState {
+    u8::try_from(code)
+        .ok()
+        .and_then(DossierState::from_sync_code)
+        .unwrap_or(DossierState::Submitted)
+}
+
+/// Whether the dossier's clock runs and its appointment has passed at `now` (the queue's mark).
+pub fn running_late(d: &dossier::Model, now: DateTime<Utc>) -> bool {
+    matches!(
+        state_of(d),
+        DossierState::Received | DossierState::Processing | DossierState::FinancialObligation
+    ) && d.due_at < now
 }
 
 pub fn facts_of(d: &dossier::Model) -> Facts {
@@ -883,9 +899,11 @@ pub async fn act(
             let Some(code) = req.unit.as_deref().filter(|u| !u.trim().is_empty()) else {
                 return Err(invalid("unit", "cần chọn đơn vị nhận hồ sơ"));
             };
-            let unit = motcua_store::org::find_unit(state.db.conn(), code)
-                .await?
+            let org = state.org().await?;
+            let unit = org
+                .unit(code)
                 .filter(|u| u.agency_id == d.agency_id)
+                .cloned()
                 .ok_or_else(|| invalid("unit", format!("không có đơn vị «{}»", code.trim())))?;
             if let Some(officer) = req.officer_id {
                 let ok = motcua_store::account::find(state.db.conn(), officer)
@@ -904,18 +922,15 @@ pub async fn act(
             }
             // The internal due time of this step, from the procedure's allocation (by unit code
             // or role); the dossier's appointment when the allocation names none.
-            let version =
-                motcua_store::catalog::version_by_id(state.db.conn(), d.procedure_version_id)
-                    .await?;
+            let version = state.version_data(d.procedure_version_id).await?;
             let internal_due = version
                 .as_ref()
                 .and_then(|v| {
                     let alloc = v
-                        .data
                         .allocation
                         .iter()
                         .find(|a| a.assignee.eq_ignore_ascii_case(&unit.code))?;
-                    let dur = match v.data.processing_time.unit {
+                    let dur = match v.processing_time.unit {
                         TimeUnit::WorkingHours => {
                             WorkDuration::Seconds((alloc.value * 3600.0) as u64)
                         }
@@ -985,9 +1000,9 @@ pub async fn act(
             outcome = Some(o);
             change.finished_at = Some(now);
             change.resolved_at = Some(now);
-            change.outcome = Some(outcome_code(o).to_owned());
+            change.outcome = Some(o.code().to_owned());
             change.working_seconds_used = Some(a.working_seconds_used as i64);
-            data = json!({ "upload_ids": req.upload_ids, "outcome": outcome_code(o), "working_seconds_used": a.working_seconds_used, "paused_working_seconds": a.paused_working_seconds });
+            data = json!({ "upload_ids": req.upload_ids, "outcome": o.code(), "working_seconds_used": a.working_seconds_used, "paused_working_seconds": a.paused_working_seconds });
             messages = message(
                 d,
                 "result_ready",
@@ -1143,21 +1158,9 @@ pub async fn act(
     })
 }
 
-pub fn outcome_code(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Early => "early",
-        Outcome::OnTime => "on_time",
-        Outcome::Late => "late",
-    }
-}
-
+/// The Vietnamese label of a stored outcome code (empty for none).
 pub fn outcome_label(code: &str) -> &'static str {
-    match code {
-        "early" => "Trước hạn",
-        "on_time" => "Đúng hạn",
-        "late" => "Quá hạn",
-        _ => "",
-    }
+    Outcome::parse(code).map_or("", Outcome::label_vi)
 }
 
 /// A short Vietnamese label of an event's action.

@@ -46,9 +46,9 @@ pub async fn pdf(
 ) -> Result<Vec<u8>, ApiError> {
     let events = motcua_store::dossier::events(state.db.conn(), d.id).await?;
     let event = |action: &str| events.iter().rev().find(|e| e.action == action).cloned();
-    let units = motcua_store::org::units(state.db.conn()).await?;
+    let org = state.org().await?;
     let unit_name = |id: Option<Uuid>| {
-        id.and_then(|id| units.iter().find(|u| u.id == id))
+        id.and_then(|id| org.unit_by_id(id))
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
@@ -66,14 +66,13 @@ pub async fn pdf(
             }
         }
     };
-    let version = motcua_store::catalog::version_by_id(state.db.conn(), d.procedure_version_id)
+    let version = state
+        .version_data(d.procedure_version_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let agency = motcua_store::org::agencies(state.db.conn())
-        .await?
-        .into_iter()
-        .find(|a| a.id == d.agency_id)
-        .map(|a| a.name)
+    let agency = org
+        .agency(d.agency_id)
+        .map(|a| a.name.clone())
         .unwrap_or_default();
     let filed = events.first().cloned().ok_or(ApiError::NotFound)?;
     let listed: Vec<String> = serde_json::from_str::<Value>(&d.components)
@@ -84,7 +83,6 @@ pub async fn pdf(
         .filter_map(|c| c["code"].as_str().map(str::to_owned))
         .collect();
     let components: Vec<Value> = version
-        .data
         .components
         .iter()
         .filter(|c| listed.contains(&c.code))
@@ -107,9 +105,9 @@ pub async fn pdf(
         "qr_svg": Value::Null,
         "applicant": {"name": d.applicant_name, "address": d.applicant_address, "phone": d.applicant_phone, "email": d.applicant_email},
         "procedure_code": d.procedure_code,
-        "procedure_name": version.data.name,
+        "procedure_name": version.name,
         "components": components,
-        "processing_time": version.data.processing_time.label_vi(),
+        "processing_time": version.processing_time.label_vi(),
         "received_words": words_time(d.received_at),
         "due_words": words_time(d.original_due_at),
         "return_channel": channel_label(&d.return_channel),

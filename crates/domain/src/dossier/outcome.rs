@@ -43,6 +43,32 @@ pub enum Outcome {
     Late,
 }
 
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Self::Early, Self::OnTime, Self::Late];
+
+    /// The stored and serialised code: `early`, `on_time`, `late`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Early => "early",
+            Self::OnTime => "on_time",
+            Self::Late => "late",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+
+    /// Trước hạn / Đúng hạn / Quá hạn, as reports write them.
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Self::Early => "Trước hạn",
+            Self::OnTime => "Đúng hạn",
+            Self::Late => "Quá hạn",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
@@ -118,6 +144,18 @@ mod tests {
 
     fn cal() -> WorkingCalendar {
         WorkingCalendar::standard().unwrap()
+    }
+
+    #[test]
+    fn outcome_codes_are_the_serialised_names_and_parse_back() {
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::parse(o.code()), Some(o));
+            assert_eq!(
+                serde_json::to_value(o).ok(),
+                Some(serde_json::Value::from(o.code()))
+            );
+        }
+        assert_eq!(Outcome::parse("on time"), None);
     }
 
     #[test]

@@ -701,10 +701,7 @@ pub async fn queue_query(
 /// A queue row: no personal data beyond the applicant's name (staff need it at the desk).
 pub fn queue_row(d: &dossier::Model, now: DateTime<Utc>) -> Value {
     let st = svc::state_of(d);
-    let overdue = matches!(
-        st,
-        DossierState::Received | DossierState::Processing | DossierState::FinancialObligation
-    ) && d.due_at < now;
+    let overdue = svc::running_late(d, now);
     json!({
         "code": d.code, "procedure_code": d.procedure_code, "channel": d.channel,
         "state": st.sync_code(), "state_label": st.label_vi(), "received_at": d.received_at,
@@ -819,7 +816,7 @@ pub async fn public_lookup(
 pub async fn public_json(state: &AppState, v: &store::PublicView) -> Result<Value, ApiError> {
     let org = state.org().await?;
     let unit_name = |id: Option<Uuid>| id.and_then(|id| org.unit_by_id(id)).map(|u| u.name.clone());
-    let st = DossierState::from_sync_code(v.state as u8).unwrap_or(DossierState::Submitted);
+    let st = svc::state_code(v.state);
     Ok(json!({
         "code": v.code,
         "procedure_code": v.procedure_code,
@@ -986,7 +983,7 @@ pub async fn dossier_stats(
             .map(str::to_owned),
     };
     if let Some(code) = p.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        match motcua_store::org::find_unit(state.db.conn(), code).await? {
+        match state.org().await?.unit(code) {
             Some(u) if filter.units.as_ref().is_none_or(|us| us.contains(&u.id)) => {
                 filter.units = Some(vec![u.id]);
             }

@@ -636,12 +636,7 @@ pub async fn queue(
                     state: st.label_vi(),
                     received: format_vn(d.received_at),
                     due: format_vn(d.due_at),
-                    overdue: matches!(
-                        st,
-                        DossierState::Received
-                            | DossierState::Processing
-                            | DossierState::FinancialObligation
-                    ) && d.due_at < now,
+                    overdue: svc::running_late(d, now),
                     applicant: d.applicant_name.clone(),
                 }
             })
@@ -768,9 +763,10 @@ async fn view_page(
     notice: String,
 ) -> PageResult<ViewPage> {
     let events = store::events(state.db.conn(), d.id).await?;
-    let units = motcua_store::org::units(state.db.conn()).await?;
+    let org = state.org().await?;
+    let units = &org.units;
     let unit_name = |id: Option<Uuid>| {
-        id.and_then(|id| units.iter().find(|u| u.id == id))
+        id.and_then(|id| org.unit_by_id(id))
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
@@ -1092,8 +1088,7 @@ pub async fn lookup(
             {
                 Some(d) => {
                     let v = api::public_json(&state, &d).await.map_err(api_to_page)?;
-                    let st = DossierState::from_sync_code(d.state as u8)
-                        .unwrap_or(DossierState::Submitted);
+                    let st = svc::state_code(d.state);
                     found = Some(LookupView {
                         code: d.code.clone(),
                         procedure: v["procedure_name"].as_str().unwrap_or_default().to_owned(),
