@@ -97,21 +97,29 @@ async fn run(
                 Err(_) => break,
             }
         }
-        // The whole batch in one transaction; if any piece fails, or the commit, the batch is
-        // rolled back and every piece runs again alone, so each gets its own answer.
+        // The whole batch in one transaction; if a piece fails, the batch is rolled back and every
+        // piece runs again alone, so each gets its own answer. If the COMMIT itself fails, its
+        // outcome is unknown (the connection can die after the server committed): nothing is run
+        // again — that would write twice — and every piece is answered with the failure, so none
+        // is acknowledged (found by the PostgreSQL restart drill, issue 6).
         match batch(&conn, backend, &jobs).await {
             Ok(models) => {
                 for (j, m) in jobs.into_iter().zip(models) {
                     let _ = j.answer.send(Ok(m));
                 }
             }
-            Err(_) if jobs.len() > 1 => {
+            Err(Failed::Commit(e)) => {
+                for j in jobs {
+                    let _ = j.answer.send(Err(uncertain(&e)));
+                }
+            }
+            Err(Failed::Piece(_)) if jobs.len() > 1 => {
                 for j in jobs {
                     let r = alone(&conn, backend, &j).await;
                     let _ = j.answer.send(r);
                 }
             }
-            Err(e) => {
+            Err(Failed::Piece(e)) => {
                 // A batch of one: its own error.
                 if let Some(j) = jobs.into_iter().next() {
                     let _ = j.answer.send(Err(e));
@@ -121,23 +129,43 @@ async fn run(
     }
 }
 
+enum Failed {
+    /// Before the COMMIT: nothing was written.
+    Piece(StoreError),
+    /// At the COMMIT: written or not, unknown.
+    Commit(StoreError),
+}
+
+/// The answer to each piece of a batch whose COMMIT failed: the same kind of error (503 when the
+/// database went away, 507 when it is full), never a success.
+fn uncertain(e: &StoreError) -> StoreError {
+    let why = sea_orm::DbErr::Custom(format!("commit failed, outcome unknown: {e}"));
+    match e {
+        StoreError::Full(_) => StoreError::Full(why),
+        StoreError::Db(_) | StoreError::Conflict(_) | StoreError::NotFound => StoreError::Db(why),
+        StoreError::Unavailable(_) => StoreError::Unavailable(why),
+    }
+}
+
 async fn batch(
     conn: &sea_orm::DatabaseConnection,
     backend: crate::db::Backend,
     jobs: &[Job],
-) -> Result<Vec<dossier::Model>> {
-    let txn = crate::db::begin_write_on(conn, backend).await?;
+) -> std::result::Result<Vec<dossier::Model>, Failed> {
+    let txn = crate::db::begin_write_on(conn, backend)
+        .await
+        .map_err(Failed::Piece)?;
     let mut out = Vec::with_capacity(jobs.len());
     for j in jobs {
         match (j.work)(&txn).await {
             Ok(m) => out.push(m),
             Err(e) => {
                 let _ = txn.rollback().await;
-                return Err(e);
+                return Err(Failed::Piece(e));
             }
         }
     }
-    txn.commit().await?;
+    txn.commit().await.map_err(|e| Failed::Commit(e.into()))?;
     Ok(out)
 }
 

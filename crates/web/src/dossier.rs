@@ -1154,6 +1154,11 @@ pub async fn act(
         motcua_store::StoreError::Conflict(why) if why.contains("tệp") => {
             invalid("upload_ids", why)
         }
+        // Another writer moved the dossier between the read and the write (the version check in
+        // the UPDATE): the same answer as the check above, not the generic duplicate message.
+        motcua_store::StoreError::Conflict(why) if why.contains("người khác cập nhật") => {
+            ActionError::Api(ApiError::Conflict(why))
+        }
         e => ActionError::Api(e.into()),
     })
 }
