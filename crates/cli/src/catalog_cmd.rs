@@ -21,7 +21,7 @@ fn format_of(explicit: Option<&str>, path: Option<&str>) -> Result<Format, Failu
 }
 
 /// A progress bar on standard error: `[#########...........] 4250/10000`.
-fn progress_bar(total: usize) -> impl Fn(usize) + Sync {
+pub fn progress_bar(total: usize) -> impl Fn(usize) + Sync {
     move |done: usize| {
         let width = 30;
         let filled = (done * width).checked_div(total).unwrap_or(width);

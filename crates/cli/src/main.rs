@@ -40,8 +40,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations, then exit.
     Migrate,
-    /// Load the demo organisation and accounts (idempotent).
-    Demo,
+    /// Load the demo organisation and accounts (idempotent); with `--dossiers`, also a generated
+    /// history of dossiers at scale (deterministic by seed; skipped when that seed is present).
+    Demo(DemoArgs),
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -97,6 +98,19 @@ enum Command {
         #[arg(long)]
         corrections: bool,
     },
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Also generate this many dossiers of history (0: none).
+    #[arg(long, default_value_t = 0)]
+    dossiers: u64,
+    /// Years of history, ending now.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    years: u32,
+    /// Seed of the generated history: the same seed gives the same history.
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -340,9 +354,13 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             println!("applied {n} migration(s); the schema is current");
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo(args) => {
             let db = connect(&config).await?;
-            demo_with_migrations(&db).await
+            demo_with_migrations(&db).await?;
+            if args.dossiers > 0 {
+                generate(&db, &config, &args).await?;
+            }
+            Ok(())
         }
         Command::Serve(args) => {
             if let Some(listen) = args.listen {
@@ -383,6 +401,52 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             }
         }
     }
+}
+
+/// `demo --dossiers N --years Y --seed S`: the generated history, with a progress bar and a summary.
+async fn generate(db: &Db, config: &Config, args: &DemoArgs) -> Result<(), Failure> {
+    let hours = config.parsed_working_hours().map_err(Failure::input)?;
+    let corrections = motcua_store::calendar::corrections(db.conn()).await?;
+    let cal = motcua_domain::calendar::WorkingCalendar::build(
+        &motcua_domain::calendar::schedule::official_days(),
+        &corrections,
+        hours,
+    )
+    .map_err(|e| Failure::input(e.to_string()))?;
+    let opts = motcua_store::history::Options {
+        dossiers: args.dossiers,
+        years: args.years,
+        seed: args.seed,
+        now: chrono::Utc::now(),
+        chunk: 20_000,
+    };
+    let total = usize::try_from(args.dossiers).unwrap_or(usize::MAX);
+    let bar = catalog_cmd::progress_bar(total);
+    let started = std::time::Instant::now();
+    let report =
+        motcua_store::history::generate(db, &config.database_url, &cal, &opts, &run_id(), &|n| {
+            bar(usize::try_from(n).unwrap_or(usize::MAX));
+        })
+        .await?;
+    if report.already_present {
+        println!(
+            "a history with seed {} is already in the database: nothing generated",
+            args.seed
+        );
+        return Ok(());
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "generated {} dossiers ({} events, {} open) over {} year(s), seed {}, in {:.1} s: {:.0} dossiers/s",
+        report.dossiers,
+        report.events,
+        report.open,
+        args.years,
+        args.seed,
+        secs,
+        report.dossiers as f64 / secs.max(1e-9)
+    );
+    Ok(())
 }
 
 /// `demo` on a new database applies the migrations first; on an older schema it asks for `migrate`.

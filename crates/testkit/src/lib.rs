@@ -395,6 +395,20 @@ pub async fn csrf_of(client: &reqwest::Client, url: &str) -> String {
     html[start..start + 64].to_owned()
 }
 
+/// One number from SQL written `SELECT … AS n`, on either backend.
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    db.conn()
+        .query_one_raw(motcua_store::sea_orm::Statement::from_string(
+            db.backend().sea(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+}
+
 pub async fn load_fixture_org(db: &Db) {
     let ctx = AuditCtx::system("fixture");
     let agency = ensure_agency(

@@ -10,6 +10,7 @@ mod m20261126_000001_foundation;
 mod m20261126_000002_calendar_day;
 mod m20261126_000003_catalog;
 pub mod m20261126_000004_dossier;
+mod m20261126_000005_dossier_indexes;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_calendar_day::Migration),
             Box::new(m20261126_000003_catalog::Migration),
             Box::new(m20261126_000004_dossier::Migration),
+            Box::new(m20261126_000005_dossier_indexes::Migration),
         ]
     }
 }

@@ -6,6 +6,4 @@ wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 wrk.body = '{"procedure_code":"' .. os.getenv("CODE") .. '","channel":"online",' ..
   '"applicant":{"kind":"citizen","name":"Trần Thị Bích Ngọc","id_number":"001190012345","phone":"0912345678",' ..
   '"email":"ngoc.tran@example.vn","address":"12 Hàng Bài, Hoàn Kiếm, Hà Nội"},"components":[],"return_channel":"online"}'
-done = function(summary, latency, requests)
-  io.write(string.format("status_errors %d\n", summary.errors.status))
-end
+dofile("bench/lua/report.lua")

@@ -10,3 +10,4 @@ request = function()
   i = i + 1
   return wrk.format("GET", "/api/v1/procedures?" .. queries[(i % #queries) + 1] .. "&per_page=20")
 end
+dofile("bench/lua/report.lua")
