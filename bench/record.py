@@ -5,7 +5,7 @@
   record.py --extra SCENARIO BACKEND JSON               more fields for that backend's entry
   record.py --drills LOG EXIT_CODE ROUNDS               the fault drills' outcome, from the test log
 
-The run's metadata (commit, date, CPU, quick or full) comes from the RESULTS_META environment
+Quick runs write to bench/results/quick/. The run's metadata (commit, date, CPU, quick or full) comes from the RESULTS_META environment
 variable and is stored per backend, so that a SQLite-only run does not relabel PostgreSQL figures.
 """
 import json
@@ -14,6 +14,9 @@ import re
 import sys
 
 DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+if json.loads(os.environ.get("RESULTS_META", "{}")).get("quick"):
+    # Quick runs (smaller history, shorter samples) never overwrite the full run's figures.
+    DIR = os.path.join(DIR, "quick")
 
 
 def load(name):
