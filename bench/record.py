@@ -46,8 +46,12 @@ def main(argv):
     if argv[0] == "--drills":
         _, log, rc, rounds = argv
         text = open(log, encoding="utf-8", errors="replace").read()
-        lines = [l for l in text.splitlines() if l.startswith("DRILL ")]
-        tests = re.findall(r"^test (\S+) \.\.\. (\w+)", text, re.M)
+        lines = ["DRILL " + l.split("DRILL ", 1)[1] for l in text.splitlines() if "DRILL " in l]
+        # With --nocapture a test's "ok" can follow its own output on a later line: a test that
+        # did not fail passed when the whole run passed.
+        failed = set(re.findall(r"^    (\S+)$", text.split("failures:")[-1], re.M)) if rc != "0" else set()
+        tests = [(n, "FAILED" if n in failed or rc != "0" and not failed else "ok")
+                 for n in re.findall(r"^test (\S+) \.\.\. ", text, re.M)]
         doc = {"scenario": "drills", "meta": meta, "rounds": int(rounds), "passed": rc == "0",
                "tests": {name: outcome for name, outcome in tests}, "lines": lines}
         save("drills", doc)
