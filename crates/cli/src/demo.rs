@@ -100,7 +100,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ),
 ];
 
-pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
+pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<(), Failure> {
     let password_raw =
         std::env::var("MOTCUA_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_owned());
     let password = NewPassword::parse(&password_raw)
@@ -220,6 +220,12 @@ pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
         }
         println!("demo review plan 2021: {} procedures", codes.len());
     }
+    let signers = demo_credentials(db, config, &ctx, &agency).await?;
+    if signers > 0 {
+        println!(
+            "demo certificates: {signers} issued by the development CA (motcua pki root --out root.pem)"
+        );
+    }
     let dossiers = motcua_web::demo::load_dossiers(db)
         .await
         .map_err(|e| Failure::from(e.context("demo dossiers")))?;
@@ -238,4 +244,64 @@ pub async fn load(db: &Db, run_id: &str) -> Result<(), Failure> {
         }
     );
     Ok(())
+}
+
+/// The development PKI and a signing certificate for each leader and officer who signs, and the
+/// agency's organisation certificate (its seal), when they have none.
+async fn demo_credentials(
+    db: &Db,
+    config: &motcua_web::Config,
+    ctx: &AuditCtx,
+    agency: &motcua_store::entity::agency::Model,
+) -> Result<usize, Failure> {
+    use motcua_sign::pki::Holder;
+    use motcua_web::signing::{self, KeyPassphrase, Owner};
+    let passphrase = KeyPassphrase::load(config, true)?;
+    let (pki, _) = signing::ensure_dev_pki(db, ctx, &passphrase, &agency.name).await?;
+    let mut issued = 0;
+    if motcua_store::pki::credential_of_organ(db.conn(), &agency.organ_id)
+        .await?
+        .is_none()
+    {
+        let holder = Holder::Organisation {
+            organ_id: &agency.organ_id,
+            name: &agency.name,
+        };
+        signing::issue_dev(
+            db,
+            ctx,
+            &passphrase,
+            &pki,
+            &holder,
+            Owner::Organ(&agency.organ_id),
+        )
+        .await?;
+        issued += 1;
+    }
+    for (email, name, role, _) in ACCOUNTS {
+        if !matches!(
+            role,
+            Role::UnitLeader | Role::Officer | Role::DeskOfficer | Role::ParOfficer
+        ) {
+            continue;
+        }
+        let email = Email::parse(email).map_err(|e| Failure::input(e.to_string()))?;
+        let Some(user) = motcua_store::account::find_by_email(db.conn(), &email).await? else {
+            continue;
+        };
+        if motcua_store::pki::credential_of_account(db.conn(), user.id)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let holder = Holder::Person {
+            full_name: name,
+            email: email.as_str(),
+            organisation: &agency.name,
+        };
+        signing::issue_dev(db, ctx, &passphrase, &pki, &holder, Owner::Account(user.id)).await?;
+        issued += 1;
+    }
+    Ok(issued)
 }

@@ -9,6 +9,7 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod demo;
 mod demo_catalog;
+mod pki_cmd;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -55,6 +56,12 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Keys and certificates: the development PKI, people's and agencies' signing credentials.
+    #[command(subcommand)]
+    Pki(pki_cmd::PkiCommand),
+    /// Sign a PDF (PAdES B-B) or verify every signature in one.
+    #[command(subcommand)]
+    Pdf(pki_cmd::PdfCommand),
     /// Print the documented default configuration (TOML).
     DefaultConfig,
     /// Show a year's days off and working weekend days.
@@ -356,7 +363,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
         }
         Command::Demo(args) => {
             let db = connect(&config).await?;
-            demo_with_migrations(&db).await?;
+            demo_with_migrations(&db, &config).await?;
             if args.dossiers > 0 {
                 generate(&db, &config, &args).await?;
             }
@@ -369,6 +376,8 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             serve(args.no_migrate, args.demo, config).await
         }
         Command::User(cmd) => user(cmd, &config).await,
+        Command::Pki(cmd) => pki_cmd::pki(cmd, &config).await,
+        Command::Pdf(cmd) => pki_cmd::pdf(cmd, &config).await,
         Command::Unit(UnitCommand::List { json }) => {
             let db = connect(&config).await?;
             let units = motcua_store::org::units(db.conn()).await?;
@@ -450,7 +459,7 @@ async fn generate(db: &Db, config: &Config, args: &DemoArgs) -> Result<(), Failu
 }
 
 /// `demo` on a new database applies the migrations first; on an older schema it asks for `migrate`.
-async fn demo_with_migrations(db: &Db) -> Result<(), Failure> {
+async fn demo_with_migrations(db: &Db, config: &Config) -> Result<(), Failure> {
     let (applied, pending) = migration::status(db).await?;
     if applied == 0 {
         migrate(db).await?;
@@ -459,7 +468,7 @@ async fn demo_with_migrations(db: &Db) -> Result<(), Failure> {
             "{pending} migration(s) pending: run `motcua migrate` first"
         )));
     }
-    demo::load(db, &run_id()).await
+    demo::load(db, config, &run_id()).await
 }
 
 async fn serve(no_migrate: bool, with_demo: bool, config: Config) -> Result<(), Failure> {
@@ -471,7 +480,7 @@ async fn serve(no_migrate: bool, with_demo: bool, config: Config) -> Result<(), 
         }
     }
     if with_demo && motcua_store::org::agencies(db.conn()).await?.is_empty() {
-        demo::load(&db, &run_id()).await?;
+        demo::load(&db, &config, &run_id()).await?;
     }
     tracing::info!(backend = db.backend().as_str(), "database ready");
     let app = motcua_web::Application::bind(config.clone(), db)

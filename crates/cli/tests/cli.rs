@@ -11,6 +11,10 @@ fn motcua(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
     cmd.args(args)
         .env("MOTCUA_DATABASE_URL", &db.url)
         .env("MOTCUA_LOG_LEVEL", "warn")
+        .env(
+            "MOTCUA_SIGNING_KEY_PASSPHRASE",
+            "cli-test-passphrase-0123456789",
+        )
         .env_remove("MOTCUA_DEMO_PASSWORD")
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::piped())

@@ -16,6 +16,7 @@ pub mod error;
 pub mod migration;
 pub mod org;
 pub mod password;
+pub mod pki;
 pub mod review;
 
 pub mod session;

@@ -55,6 +55,10 @@ pub struct Config {
     pub log_format: String,
     /// A tracing filter, e.g. `info` or `motcua_web=debug,info`.
     pub log_level: String,
+    /// The passphrase that encrypts private signing keys at rest (secret; prefer the environment).
+    pub signing_key_passphrase: Option<String>,
+    /// Where the generated passphrase is kept when `signing_key_passphrase` is not set.
+    pub signing_key_file: String,
 }
 
 impl Default for Config {
@@ -79,6 +83,8 @@ impl Default for Config {
             public_requests_per_minute: 120,
             log_format: "text".to_owned(),
             log_level: "info".to_owned(),
+            signing_key_passphrase: None,
+            signing_key_file: "data/signing-key.secret".to_owned(),
         }
     }
 }
@@ -105,6 +111,8 @@ const ENV_KEYS: &[&str] = &[
     "public_requests_per_minute",
     "log_format",
     "log_level",
+    "signing_key_passphrase",
+    "signing_key_file",
 ];
 
 impl Config {
@@ -186,6 +194,11 @@ impl fmt::Debug for Config {
             )
             .field("log_format", &self.log_format)
             .field("log_level", &self.log_level)
+            .field(
+                "signing_key_passphrase",
+                &self.signing_key_passphrase.as_ref().map(|_| "***"),
+            )
+            .field("signing_key_file", &self.signing_key_file)
             .finish()
     }
 }
@@ -224,10 +237,12 @@ mod tests {
     fn passwords_never_appear_in_debug_output() {
         let c = Config {
             database_url: "postgres://motcua:s3cret-pw@db.internal:5432/motcua".into(),
+            signing_key_passphrase: Some("k3y-pass-phrase".into()),
             ..Config::default()
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret-pw"), "{shown}");
+        assert!(!shown.contains("k3y-pass-phrase"), "{shown}");
         assert!(
             shown.contains("postgres://motcua:***@db.internal:5432/motcua"),
             "{shown}"

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod ops;
 pub mod pages;
 pub mod signin;
+pub mod signing;
 pub mod startup;
 pub mod state;
 pub mod users;

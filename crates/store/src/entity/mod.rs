@@ -9,10 +9,12 @@ pub mod calendar_day;
 pub mod dossier;
 pub mod dossier_event;
 pub mod outbox;
+pub mod pki_authority;
 pub mod procedure;
 pub mod procedure_version;
 pub mod review_item;
 pub mod review_plan;
+pub mod signing_credential;
 
 pub mod unit;
 pub mod upload;

@@ -11,6 +11,7 @@ mod m20261126_000002_calendar_day;
 mod m20261126_000003_catalog;
 pub mod m20261126_000004_dossier;
 mod m20261126_000005_dossier_indexes;
+mod m20261126_000006_pki;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_catalog::Migration),
             Box::new(m20261126_000004_dossier::Migration),
             Box::new(m20261126_000005_dossier_indexes::Migration),
+            Box::new(m20261126_000006_pki::Migration),
         ]
     }
 }

@@ -1,0 +1,272 @@
+//! `motcua pdf sign`, `motcua pdf verify --json` and `motcua pki root`, run as a user would: the
+//! JSON fields and exit codes are a contract; a failed signing writes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn motcua(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("MOTCUA_LOG_LEVEL", "warn")
+        .env(
+            "MOTCUA_DATABASE_URL",
+            format!("sqlite://{}/pki.db", dir.display()),
+        )
+        .env(
+            "MOTCUA_SIGNING_KEY_PASSPHRASE",
+            "pdf-cli-test-passphrase-0123",
+        );
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("motcua-pdfcli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A minimal two-page PDF with a classic cross-reference table, offsets computed.
+fn two_page_pdf() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
+        {
+            let s = "BT /F1 12 Tf 72 760 Td (Quyet dinh so 15/QD-BTTTT) Tj ET";
+            format!("<< /Length {} >>\nstream\n{s}\nendstream", s.len())
+        },
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn openssl(dir: &Path, args: &[&str]) -> bool {
+    match Command::new("openssl").current_dir(dir).args(args).output() {
+        Ok(o) if o.status.success() => true,
+        Ok(o) => panic!("openssl {args:?}: {}", text(&o.stderr)),
+        Err(_) => {
+            assert!(
+                std::env::var_os("MOTCUA_REQUIRE_TOOLS").is_none(),
+                "openssl is required"
+            );
+            eprintln!("NOT RUN: openssl is not installed");
+            false
+        }
+    }
+}
+
+#[test]
+fn sign_then_verify_json_with_exit_codes() {
+    let dir = temp_dir("sign");
+    std::fs::write(dir.join("in.pdf"), two_page_pdf()).unwrap();
+    if !openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "k.pem",
+            "-out",
+            "c.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/C=VN/O=Cuc Viec lam/CN=Nguyen Van An",
+            "-addext",
+            "keyUsage=critical,digitalSignature,nonRepudiation",
+        ],
+    ) {
+        return;
+    }
+    openssl(
+        &dir,
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "k.pem",
+            "-in",
+            "c.pem",
+            "-out",
+            "a.p12",
+            "-passout",
+            "pass:p12-pass",
+        ],
+    );
+    let env = [("P12_PASSWORD", "p12-pass"), ("WRONG", "nope")];
+
+    // Wrong password: exit 2, a Vietnamese reason, and no output file.
+    let out = motcua(
+        &dir,
+        &[
+            "pdf",
+            "sign",
+            "--in",
+            "in.pdf",
+            "--out",
+            "bad.pdf",
+            "--cert",
+            "a.p12",
+            "--password-env",
+            "WRONG",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Mật khẩu của tệp PKCS#12 không đúng"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("bad.pdf").exists());
+
+    // Not a PDF: exit 2, nothing written.
+    std::fs::write(dir.join("note.txt"), "không phải PDF").unwrap();
+    let out = motcua(
+        &dir,
+        &[
+            "pdf",
+            "sign",
+            "--in",
+            "note.txt",
+            "--out",
+            "bad.pdf",
+            "--cert",
+            "a.p12",
+            "--password-env",
+            "P12_PASSWORD",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("không phải là PDF"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dir.join("bad.pdf").exists());
+
+    let out = motcua(
+        &dir,
+        &[
+            "pdf",
+            "sign",
+            "--in",
+            "in.pdf",
+            "--out",
+            "signed.pdf",
+            "--cert",
+            "a.p12",
+            "--password-env",
+            "P12_PASSWORD",
+            "--reason",
+            "Ký số văn bản",
+        ],
+        &env,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = motcua(
+        &dir,
+        &["pdf", "verify", "signed.pdf", "--json", "--trust", "c.pem"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], true, "{v:#}");
+    let sig = &v["signatures"][0];
+    assert_eq!(sig["signer"], "Nguyen Van An");
+    assert_eq!(sig["intact"], true);
+    assert_eq!(sig["covers_whole_document"], true);
+    assert_eq!(sig["trusted"], true);
+    assert!(
+        sig["signed_at"].as_str().unwrap().ends_with("+07:00"),
+        "{sig}"
+    );
+    assert!(sig["reason"].is_string());
+
+    // One changed byte: exit 1 and valid false.
+    let mut bytes = std::fs::read(dir.join("signed.pdf")).unwrap();
+    let at = bytes.windows(5).position(|w| w == b"15/QD").unwrap();
+    bytes[at] = b'9';
+    std::fs::write(dir.join("tampered.pdf"), &bytes).unwrap();
+    let out = motcua(
+        &dir,
+        &[
+            "pdf",
+            "verify",
+            "tampered.pdf",
+            "--json",
+            "--trust",
+            "c.pem",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["signatures"][0]["intact"], false);
+
+    // Not trusted without the right root.
+    let out = motcua(&dir, &["pki", "init"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = motcua(&dir, &["pki", "root", "--out", "root.pem"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let pem = std::fs::read_to_string(dir.join("root.pem")).unwrap();
+    assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 1);
+    let out = motcua(&dir, &["pdf", "verify", "signed.pdf", "--json"], &env);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the installation's root does not vouch for a stranger"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signatures"][0]["intact"], true);
+    assert_eq!(v["signatures"][0]["trusted"], false);
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-subject", "-in"])
+        .arg(dir.join("root.pem"))
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("motcua Development Root CA"),
+        "{}",
+        text(&out.stdout)
+    );
+}
