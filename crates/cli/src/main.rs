@@ -9,6 +9,7 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod demo;
 mod demo_catalog;
+mod edxml_cmd;
 mod pki_cmd;
 
 use anyhow::Context;
@@ -62,6 +63,9 @@ enum Command {
     /// Sign a PDF (PAdES B-B) or verify every signature in one.
     #[command(subcommand)]
     Pdf(pki_cmd::PdfCommand),
+    /// Read edXML packages and status messages (QCVN 102:2016).
+    #[command(subcommand)]
+    Edxml(edxml_cmd::EdxmlCommand),
     /// Print the documented default configuration (TOML).
     DefaultConfig,
     /// Show a year's days off and working weekend days.
@@ -378,6 +382,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
         Command::User(cmd) => user(cmd, &config).await,
         Command::Pki(cmd) => pki_cmd::pki(cmd, &config).await,
         Command::Pdf(cmd) => pki_cmd::pdf(cmd, &config).await,
+        Command::Edxml(cmd) => edxml_cmd::run(cmd),
         Command::Unit(UnitCommand::List { json }) => {
             let db = connect(&config).await?;
             let units = motcua_store::org::units(db.conn()).await?;
