@@ -4,6 +4,7 @@
   record.py SCENARIO BACKEND RESULT_JSON [EXTRA_JSON]   a measured sample (replaces that backend's entry)
   record.py --extra SCENARIO BACKEND JSON               more fields for that backend's entry
   record.py --drills LOG EXIT_CODE ROUNDS               the fault drills' outcome, from the test log
+  record.py --signing OURS_JSON "SIGN/S VERIFY/S"      PAdES throughput beside openssl speed ecdsap256
 
 Quick runs write to bench/results/quick/. The run's metadata (commit, date, CPU, quick or full) comes from the RESULTS_META environment
 variable and is stored per backend, so that a SQLite-only run does not relabel PostgreSQL figures.
@@ -42,6 +43,18 @@ def main(argv):
         doc = load(scenario)
         doc.setdefault(backend, {}).update(json.loads(extra))
         save(scenario, doc)
+        return
+    if argv[0] == "--signing":
+        # record.py --signing OURS_JSON "OPENSSL_SIGN_PER_S OPENSSL_VERIFY_PER_S"
+        _, ours, ossl = argv
+        r = json.loads(ours)
+        o_sign, o_verify = (float(x) for x in ossl.split())
+        r.update({"openssl_sign_per_s": o_sign, "openssl_verify_per_s": o_verify,
+                  "sign_ratio_to_openssl": round(r["sign_per_s"] / o_sign, 3),
+                  "verify_ratio_to_openssl": round(r["verify_per_s"] / o_verify, 3), "meta": meta})
+        save("signing", {"scenario": "signing", "result": r})
+        print(f"   signing   {r['sign_per_s']:>10,.0f} signs/s ({r['sign_ratio_to_openssl']:.3f} of openssl's {o_sign:,.0f} ECDSA signs/s), "
+              f"{r['verify_per_s']:,.0f} verifications/s ({r['verify_ratio_to_openssl']:.3f} of openssl's {o_verify:,.0f})")
         return
     if argv[0] == "--drills":
         _, log, rc, rounds = argv

@@ -156,7 +156,8 @@ pub async fn pdf(cmd: PdfCommand, config: &Config) -> Result<(), Failure> {
                 let png = read(&image)?;
                 let image = motcua_sign::image::decode_png(&png)
                     .map_err(|e| Failure::input(format!("{}: {e}", image.display())))?;
-                let pages = lopdf_page_count(&data);
+                let pages = motcua_sign::pdf::page_count(&data)
+                    .map_err(|e| Failure::input(format!("{}: {e}", input.display())))?;
                 let rect = match rect {
                     Some(r) => parse_rect(&r)?,
                     None => [360.0, 90.0, 530.0, 160.0],
@@ -248,19 +249,6 @@ pub async fn pdf(cmd: PdfCommand, config: &Config) -> Result<(), Failure> {
             }
         }
     }
-}
-
-fn lopdf_page_count(data: &[u8]) -> usize {
-    // The sign step validates the file itself; here a rough count picks the default page.
-    let marker = b"/Type/Page";
-    let spaced = b"/Type /Page";
-    let count = |m: &[u8]| {
-        data.windows(m.len())
-            .enumerate()
-            .filter(|(i, w)| *w == m && data.get(i + m.len()) != Some(&b's'))
-            .count()
-    };
-    count(marker) + count(spaced)
 }
 
 fn parse_rect(s: &str) -> Result<[f32; 4], Failure> {

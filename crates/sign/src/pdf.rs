@@ -82,6 +82,11 @@ fn load(input: &[u8]) -> Result<Document, SignError> {
     Ok(doc)
 }
 
+/// The number of pages of a whole, unencrypted PDF (the refusals of [`sign_pdf`] otherwise).
+pub fn page_count(input: &[u8]) -> Result<usize, SignError> {
+    Ok(load(input)?.get_pages().len())
+}
+
 /// A PDF text string: PDFDocEncoding-safe ASCII as a literal, anything else as UTF-16BE with BOM
 /// (ISO 32000-1 §7.9.2.2), so Vietnamese names and reasons read back right.
 fn text_string(s: &str) -> Object {
@@ -910,10 +915,9 @@ fn check_one(
             .as_deref()
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.timestamp());
-        let mut verdict = trust.check_chain(cert, &check.certificates, now);
-        if let (ChainVerdict::Trusted, Some(t)) = (&verdict, claimed) {
-            verdict = trust.check_chain(cert, &check.certificates, t);
-        }
+        let mut times = vec![now];
+        times.extend(claimed);
+        let verdict = trust.check_chain_at(cert, &check.certificates, &times);
         match verdict {
             ChainVerdict::Trusted => report.trusted = true,
             ChainVerdict::Untrusted(why) => report.problems.push(why),

@@ -15,7 +15,13 @@ pub struct TrustStore {
     roots: Vec<Certificate>,
     /// (issuer name DER, serial number bytes) of revoked certificates.
     revoked: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Certificate links already proven (SHA-256 of the certificate and its issuer's key): the
+    /// same CA signatures are not verified again for every document. Validity and revocation are
+    /// still checked every time.
+    proven: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<[u8; 32]>>>,
 }
+
+const PROVEN_CAPACITY: usize = 10_000;
 
 impl std::fmt::Debug for TrustStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,9 +91,20 @@ impl TrustStore {
     /// Checks the path from `leaf` through `pool` (the certificates the signature carries) to one of
     /// the trusted roots, at `at` (seconds since the epoch, the signing time).
     pub fn check_chain(&self, leaf: &Certificate, pool: &[Certificate], at: i64) -> ChainVerdict {
+        self.check_chain_at(leaf, pool, &[at])
+    }
+
+    /// As [`TrustStore::check_chain`], every certificate valid at each of `times` (e.g. now and
+    /// the claimed signing time), the signatures checked once.
+    pub fn check_chain_at(
+        &self,
+        leaf: &Certificate,
+        pool: &[Certificate],
+        times: &[i64],
+    ) -> ChainVerdict {
         let mut current = leaf.clone();
         for _ in 0..8 {
-            if let Some(reason) = validity_problem(&current, at) {
+            if let Some(reason) = times.iter().find_map(|at| validity_problem(&current, *at)) {
                 return ChainVerdict::Untrusted(reason);
             }
             if self.is_revoked(&current) {
@@ -104,7 +121,7 @@ impl TrustStore {
                 .iter()
                 .chain(pool.iter())
                 .filter(|c| c.tbs_certificate.subject == current.tbs_certificate.issuer)
-                .find(|c| verify_certificate_signature(&current, c));
+                .find(|c| self.link_holds(&current, c));
             let Some(issuer) = issuer else {
                 return ChainVerdict::Untrusted(format!(
                     "không tìm thấy tổ chức phát hành tin cậy cho \"{}\"",
@@ -120,6 +137,31 @@ impl TrustStore {
             current = issuer.clone();
         }
         ChainVerdict::Untrusted("chuỗi chứng thư quá dài".into())
+    }
+}
+
+impl TrustStore {
+    fn link_holds(&self, cert: &Certificate, issuer: &Certificate) -> bool {
+        let (Ok(c), Ok(i)) = (
+            cert.to_der(),
+            issuer.tbs_certificate.subject_public_key_info.to_der(),
+        ) else {
+            return false;
+        };
+        let key = crate::keys::sha256(&[&c, &i]);
+        if let Ok(set) = self.proven.lock()
+            && set.contains(&key)
+        {
+            return true;
+        }
+        let holds = verify_certificate_signature(cert, issuer);
+        if holds && let Ok(mut set) = self.proven.lock() {
+            if set.len() >= PROVEN_CAPACITY {
+                set.clear();
+            }
+            set.insert(key);
+        }
+        holds
     }
 }
 

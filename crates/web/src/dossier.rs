@@ -1122,6 +1122,12 @@ pub async fn act(
             ));
         }
     }
+    if action == Action::Resolve {
+        let (ids, signed) = sign_results(state, caller, d, &claim).await?;
+        claim = ids;
+        data["upload_ids"] = json!(claim);
+        data["signed"] = json!(signed);
+    }
     let counters = stats::counters(
         EventKind::Acted {
             action,
@@ -1161,6 +1167,78 @@ pub async fn act(
         }
         e => ActionError::Api(e.into()),
     })
+}
+
+/// Signs the result documents of a resolved dossier with the resolving officer's certificate and the
+/// agency's (crate::signing::sign_result) and stores the signed copies as new uploads, which the
+/// action claims in place of the unsigned ones. Returns the ids to claim and whether every result
+/// was signed: without any credential (an installation without a PKI) or for a result that is not
+/// a PDF, the result goes out as uploaded and the event records `"signed": false`.
+async fn sign_results(
+    state: &AppState,
+    caller: &Caller,
+    d: &dossier::Model,
+    ids: &[Uuid],
+) -> Result<(Vec<Uuid>, bool), ActionError> {
+    let conn = state.db.conn();
+    let unavailable = |e: anyhow::Error| {
+        tracing::error!(error = %e, "signing keys unavailable");
+        ActionError::Api(ApiError::Conflict(
+            "không dùng được chứng thư số để ký kết quả; báo quản trị hệ thống".into(),
+        ))
+    };
+    let organ = state
+        .org()
+        .await?
+        .agency(d.agency_id)
+        .map(|a| a.organ_id.clone());
+    let person = state
+        .signing
+        .of_account(conn, caller.user.id)
+        .await
+        .map_err(unavailable)?;
+    let organisation = match &organ {
+        Some(o) => state.signing.of_organ(conn, o).await.map_err(unavailable)?,
+        None => None,
+    };
+    if person.is_none() && organisation.is_none() {
+        return Ok((ids.to_vec(), false));
+    }
+    // The signature's time is the real moment of signing (the dossier clock is moved in drills).
+    let at = chrono::Utc::now().with_timezone(&motcua_domain::time::VN_OFFSET);
+    let reason = format!("Kết quả giải quyết hồ sơ {}", d.code);
+    let mut out = Vec::with_capacity(ids.len());
+    let mut all = true;
+    for id in ids {
+        let f = store::upload_content(conn, *id).await?;
+        if !f.content.starts_with(b"%PDF-") {
+            out.push(*id);
+            all = false;
+            continue;
+        }
+        let signed = crate::signing::sign_result(
+            &f.content,
+            person.as_deref(),
+            organisation.as_deref(),
+            &reason,
+            at,
+        )
+        .map_err(|e| invalid("upload_ids", format!("{}: {e}", f.file_name)))?;
+        let meta = store::save_upload(
+            &state.db,
+            &caller.audit_ctx(crate::ops::operation_id()),
+            store::NewUpload {
+                agency_id: d.agency_id,
+                owner_id: Some(caller.user.id),
+                file_name: f.file_name.clone(),
+                content_type: "application/pdf".into(),
+                content: signed,
+            },
+        )
+        .await?;
+        out.push(meta.id);
+    }
+    Ok((out, all && person.is_some() && organisation.is_some()))
 }
 
 /// The Vietnamese label of a stored outcome code (empty for none).

@@ -341,3 +341,122 @@ pub async fn roots_pem(conn: &impl ConnectionTrait) -> anyhow::Result<String> {
     }
     Ok(out)
 }
+
+/// Signing in the running server: the passphrase read at start, decrypted keys kept in memory
+/// (decrypting costs a deliberate PBKDF2), revocation and validity read from the database each time.
+pub struct SigningService {
+    passphrase: Option<KeyPassphrase>,
+    cache: std::sync::Mutex<std::collections::HashMap<Uuid, std::sync::Arc<Loaded>>>,
+}
+
+impl std::fmt::Debug for SigningService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningService")
+            .field("configured", &self.passphrase.is_some())
+            .finish()
+    }
+}
+
+impl SigningService {
+    /// Without a passphrase (none configured, no key file) nothing can be signed, and results go
+    /// out unsigned with `"signed": false` in their event.
+    pub fn new(config: &Config) -> Self {
+        Self {
+            passphrase: KeyPassphrase::load(config, false).ok(),
+            cache: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    async fn load(&self, c: Credential) -> anyhow::Result<std::sync::Arc<Loaded>> {
+        if let Some(hit) = self.cache.lock().ok().and_then(|m| m.get(&c.id).cloned()) {
+            return Ok(hit);
+        }
+        let Some(passphrase) = &self.passphrase else {
+            bail!("no signing key passphrase is configured");
+        };
+        let pass = KeyPassphrase(passphrase.0.clone());
+        let id = c.id;
+        let loaded = tokio::task::spawn_blocking(move || load_credential(c, &pass))
+            .await
+            .context("key decryption task")??;
+        let loaded = std::sync::Arc::new(loaded);
+        if let Ok(mut m) = self.cache.lock() {
+            m.insert(id, loaded.clone());
+        }
+        Ok(loaded)
+    }
+
+    /// The person's usable credential, decrypted.
+    pub async fn of_account(
+        &self,
+        conn: &impl ConnectionTrait,
+        account_id: Uuid,
+    ) -> anyhow::Result<Option<std::sync::Arc<Loaded>>> {
+        if self.passphrase.is_none() {
+            return Ok(None);
+        }
+        match store::credential_of_account(conn, account_id).await? {
+            Some(c) => Ok(Some(self.load(c).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The agency's usable organisation credential, decrypted.
+    pub async fn of_organ(
+        &self,
+        conn: &impl ConnectionTrait,
+        organ_id: &str,
+    ) -> anyhow::Result<Option<std::sync::Arc<Loaded>>> {
+        if self.passphrase.is_none() {
+            return Ok(None);
+        }
+        match store::credential_of_organ(conn, organ_id).await? {
+            Some(c) => Ok(Some(self.load(c).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Signs a result document (Decree 30/2020/NĐ-CP art. 3, Annex I §II.6; Decree 61/2018 art. 20 as
+/// amended by Decree 107/2021: results issued electronically carry the agency's digital signature):
+/// first the person who resolved it, with their signature image at the foot of the last page, then
+/// the agency, with the seal over the left third of the signature, as a second incremental update.
+pub fn sign_result(
+    pdf: &[u8],
+    person: Option<&Loaded>,
+    organisation: Option<&Loaded>,
+    reason: &str,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Vec<u8>, motcua_sign::SignError> {
+    use motcua_sign::pdf::Appearance;
+    let pages = motcua_sign::pdf::page_count(pdf)?;
+    let signature_rect = [340.0, 70.0, 520.0, 130.0];
+    let mut out = pdf.to_vec();
+    if let Some(p) = person {
+        let mut options = motcua_sign::SignOptions::at(at);
+        options.reason = Some(reason.to_owned());
+        options.appearance = Some(Appearance {
+            page: pages,
+            rect: signature_rect,
+            image: p.image.clone(),
+        });
+        out = motcua_sign::sign_pdf(&out, &p.signer, &options)?;
+    }
+    if let Some(o) = organisation {
+        let third = (signature_rect[2] - signature_rect[0]) / 3.0;
+        let mut options = motcua_sign::SignOptions::at(at);
+        options.reason = Some("Đóng dấu cơ quan".to_owned());
+        options.appearance = Some(Appearance {
+            page: pages,
+            rect: [
+                signature_rect[0] - 45.0,
+                50.0,
+                signature_rect[0] + third,
+                150.0,
+            ],
+            image: o.image.clone(),
+        });
+        out = motcua_sign::sign_pdf(&out, &o.signer, &options)?;
+    }
+    Ok(out)
+}

@@ -36,6 +36,8 @@ pub struct Inner {
     /// Procedure versions by id. The content of a version never changes once stored under an id
     /// that a dossier or the catalogue's current pointer names, so it is kept (status is not).
     versions: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, Arc<ProcedureData>>>,
+    /// Signing keys of people and agencies, decrypted on first use.
+    pub signing: crate::signing::SigningService,
 }
 
 /// How long the organisation read from the database is reused: units are created by operators
@@ -92,6 +94,7 @@ impl AppState {
             WorkingCalendar::build(&official, &[], hours.clone()).map_err(|e| e.to_string())?;
         Ok(Self(Arc::new(Inner {
             public_by_client: RateLimiter::per_minute(config.public_requests_per_minute),
+            signing: crate::signing::SigningService::new(&config),
             db,
             config,
             metrics,

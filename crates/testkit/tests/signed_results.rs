@@ -1,0 +1,279 @@
+//! A dossier's result is signed when the dossier is resolved: the resolving officer's signature,
+//! then the agency's seal, on both backends; the signed copy is what the dossier keeps, and our
+//! verifier and pyHanko judge it valid against the installation's root.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::{DateTime, Utc};
+use motcua_domain::account::Role;
+use motcua_sign::pki::Holder;
+use motcua_store::AuditCtx;
+use motcua_testkit::{Backend, TestApp, backend_test};
+use motcua_web::signing::{self, KeyPassphrase, Owner};
+use serde_json::{Value, json};
+
+const PASSPHRASE: &str = "signed-results-test-passphrase";
+
+fn vn(s: &str) -> DateTime<Utc> {
+    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    motcua_domain::time::from_local(t)
+}
+
+/// A two-page PDF with a classic cross-reference table.
+fn two_page_pdf() -> Vec<u8> {
+    let content = "BT /F1 12 Tf 72 760 Td (Giay phep buu chinh so 15/GP-BTTTT) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(b"xref\n0 7\n0000000000 65535 f\r\n");
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size 7 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> String {
+    let boundary = "----motcua-signed-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = app
+        .client()
+        .post(app.url("/api/v1/uploads"))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> Value {
+    let r = app
+        .get(&format!("/api/v1/dossiers/{code}"), Some(token))
+        .await;
+    let version = r.json::<Value>().await.unwrap()["version"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .client()
+        .post(app.url(&format!("/api/v1/dossiers/{code}/actions")))
+        .bearer_auth(token)
+        .header("if-match", format!("\"{version}\""))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{body} -> {v}");
+    v
+}
+
+async fn results_are_signed_by_the_officer_and_the_agency(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.signing_key_passphrase = Some(PASSPHRASE.into())
+    })
+    .await;
+    app.user("congdan@test.vn", Role::Applicant, "MOTCUA").await;
+    app.user("motcua@test.vn", Role::DeskOfficer, "MOTCUA")
+        .await;
+    let officer_id = app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    app.user("lanhdao@test.vn", Role::UnitLeader, "CVT").await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let editor = app.token("bientap@test.vn").await;
+    app.publish_procedure(&editor, "1.004495", "Cấp giấy phép bưu chính", 5.0)
+        .await;
+
+    // The installation's PKI, a certificate for the officer and one for the agency.
+    let ctx = AuditCtx::system("test");
+    let pass = KeyPassphrase::load(&app.config, false).unwrap();
+    let (pki, created) = signing::ensure_dev_pki(&app.db, &ctx, &pass, "Bộ TTTT")
+        .await
+        .unwrap();
+    assert!(created);
+    let agency = motcua_store::org::agencies(app.db.conn())
+        .await
+        .unwrap()
+        .remove(0);
+    let officer = Holder::Person {
+        full_name: "Lê Minh Đức",
+        email: "chuyenvien@test.vn",
+        organisation: &agency.name,
+    };
+    signing::issue_dev(
+        &app.db,
+        &ctx,
+        &pass,
+        &pki,
+        &officer,
+        Owner::Account(officer_id),
+    )
+    .await
+    .unwrap();
+    let org = Holder::Organisation {
+        organ_id: &agency.organ_id,
+        name: &agency.name,
+    };
+    signing::issue_dev(
+        &app.db,
+        &ctx,
+        &pass,
+        &pki,
+        &org,
+        Owner::Organ(&agency.organ_id),
+    )
+    .await
+    .unwrap();
+
+    let (applicant, desk, officer, leader) = (
+        app.token("congdan@test.vn").await,
+        app.token("motcua@test.vn").await,
+        app.token("chuyenvien@test.vn").await,
+        app.token("lanhdao@test.vn").await,
+    );
+    app.state.set_clock(vn("2026-03-09 09:00"));
+    let component = upload(&app, &applicant, "don.pdf", &two_page_pdf()).await;
+    let r = app
+        .post_json(
+            "/api/v1/dossiers",
+            Some(&applicant),
+            &json!({
+                "procedure_code": "1.004495", "channel": "online",
+                "applicant": {"kind": "citizen", "name": "Trần Thị Bích Ngọc", "id_number": "001190012345", "phone": "0912345678", "email": "ngoc@example.vn", "address": "12 Hàng Bài, Hà Nội"},
+                "components": [{"code": "TP1", "upload_ids": [component]}], "return_channel": "online"
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let code = r.json::<Value>().await.unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    act(&app, &desk, &code, json!({"action": "receive"})).await;
+    act(
+        &app,
+        &desk,
+        &code,
+        json!({"action": "assign", "unit": "CVT", "officer_id": officer_id}),
+    )
+    .await;
+    app.state.set_clock(vn("2026-03-10 10:00"));
+    act(&app, &leader, &code, json!({"action": "approve"})).await;
+    let unsigned = two_page_pdf();
+    let result = upload(&app, &officer, "giay-phep.pdf", &unsigned).await;
+    let v = act(
+        &app,
+        &officer,
+        &code,
+        json!({"action": "resolve", "upload_ids": [result]}),
+    )
+    .await;
+    let resolve = v["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(resolve["action"], "resolve");
+    assert_eq!(resolve["data"]["signed"], true, "{resolve}");
+    let kept = resolve["data"]["upload_ids"][0].as_str().unwrap();
+    assert_ne!(kept, result, "the dossier keeps the signed copy");
+
+    let signed = motcua_store::dossier::upload_content(app.db.conn(), kept.parse().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        signed.content.starts_with(&unsigned),
+        "the signatures are incremental updates of the result"
+    );
+    let trust = signing::trust_store(app.db.conn()).await.unwrap();
+    let report = motcua_sign::verify_pdf(&signed.content, &trust, Utc::now().timestamp()).unwrap();
+    assert!(report.valid, "{report:#?}");
+    let signers: Vec<&str> = report
+        .signatures
+        .iter()
+        .map(|s| s.signer.as_str())
+        .collect();
+    assert_eq!(signers, ["Lê Minh Đức", agency.name.as_str()]);
+
+    if std::process::Command::new("pyhanko")
+        .arg("--help")
+        .output()
+        .is_ok()
+    {
+        let dir = std::env::temp_dir().join(format!(
+            "motcua-signed-result-{}-{backend:?}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("root.pem"),
+            signing::roots_pem(app.db.conn()).await.unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("result.pdf"), &signed.content).unwrap();
+        let out = std::process::Command::new("pyhanko")
+            .args([
+                "sign",
+                "validate",
+                "--pretty-print",
+                "--no-revocation-check",
+                "--trust-replace",
+                "--trust",
+            ])
+            .arg(dir.join("root.pem"))
+            .arg(dir.join("result.pdf"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(text.matches("judged VALID").count(), 2, "{text}");
+    } else {
+        assert!(
+            std::env::var_os("MOTCUA_REQUIRE_TOOLS").is_none(),
+            "pyhanko is required"
+        );
+        eprintln!("NOT RUN: pyhanko is not installed");
+    }
+
+    // A revoked certificate is no longer offered for signing.
+    let cred = motcua_store::pki::credential_of_account(app.db.conn(), officer_id)
+        .await
+        .unwrap()
+        .unwrap();
+    motcua_store::pki::revoke(&app.db, &ctx, cred.id, "Nghỉ hưu")
+        .await
+        .unwrap();
+    assert!(
+        motcua_store::pki::credential_of_account(app.db.conn(), officer_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    app.stop().await;
+}
+backend_test!(
+    signed_results,
+    results_are_signed_by_the_officer_and_the_agency
+);
