@@ -257,6 +257,64 @@ async fn results_are_signed_by_the_officer_and_the_agency(backend: Backend) {
         eprintln!("NOT RUN: pyhanko is not installed");
     }
 
+    // The public verification API and page say the same; a changed byte and a non-PDF are refused.
+    let verify = |bytes: Vec<u8>| {
+        let app = &app;
+        async move {
+            let r = app
+                .client()
+                .post(app.url("/api/v1/signatures/verify"))
+                .header("content-type", "application/pdf")
+                .body(bytes)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, v) = verify(signed.content.clone()).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["signatures"][0]["signer"], "Lê Minh Đức");
+    assert_eq!(v["signatures"][1]["covers_whole_document"], true);
+    let mut tampered = signed.content.clone();
+    let at = tampered.windows(6).position(|w| w == b"15/GP-").unwrap();
+    tampered[at] = b'7';
+    let (status, v) = verify(tampered).await;
+    assert_eq!((status, &v["valid"]), (200, &json!(false)), "{v}");
+    assert_eq!(v["signatures"][0]["intact"], false);
+    let (status, v) = verify(b"not a pdf".to_vec()).await;
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["error"]["details"]["fields"][0]["field"], "file", "{v}");
+    let roots = app
+        .get("/api/v1/pki/roots", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(roots.matches("BEGIN CERTIFICATE").count(), 1);
+
+    let browser = app.browser();
+    let csrf = motcua_testkit::csrf_of(&browser, &app.url("/kiem-tra-chu-ky")).await;
+    let boundary = "----motcua-check-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"giay-phep.pdf\"\r\nContent-Type: application/pdf\r\n\r\n").into_bytes();
+    body.extend_from_slice(&signed.content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let page = browser
+        .post(app.url("/kiem-tra-chu-ky"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("<strong>Hợp lệ.</strong>"), "{page}");
+    assert!(page.contains("Lê Minh Đức") && page.contains(&agency.name));
+
     // A revoked certificate is no longer offered for signing.
     let cred = motcua_store::pki::credential_of_account(app.db.conn(), officer_id)
         .await

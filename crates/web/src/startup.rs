@@ -78,6 +78,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ho-so/{code}/mau/{number}", get(pages::dossier::form_pdf))
         .route("/ho-so/{code}/tep/{id}", get(pages::dossier::file_download))
         .route("/tra-cuu", get(pages::dossier::lookup))
+        .route(
+            "/kiem-tra-chu-ky",
+            get(pages::signature::get).post(pages::signature::post),
+        )
         .route("/tra-cuu/danh-gia", post(pages::dossier::rate))
         .route("/thong-ke/ho-so", get(pages::dossier::stats))
         .route("/thu-tuc/{code}/qr.svg", get(pages::catalog::qr))

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod dossier;
 pub mod org;
 pub mod review;
+pub mod signature;
 pub mod users;
 
 use crate::state::AppState;
@@ -20,7 +21,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"))
 )]
 struct ApiDoc;
 
@@ -74,6 +75,8 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossier::public_dossier))
         .routes(routes!(dossier::rate_dossier))
         .routes(routes!(dossier::dossier_stats))
+        .routes(routes!(signature::verify_signatures))
+        .routes(routes!(signature::pki_roots))
         .split_for_parts()
 }
 

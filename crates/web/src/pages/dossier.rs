@@ -27,7 +27,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-fn api_to_page(e: ApiError) -> PageError {
+pub(crate) fn api_to_page(e: ApiError) -> PageError {
     match e {
         ApiError::Forbidden | ApiError::Unauthorized => PageError::Forbidden,
         ApiError::NotFound => PageError::NotFound,

@@ -9,6 +9,7 @@ pub mod dossier;
 pub mod home;
 pub mod login;
 pub mod review;
+pub mod signature;
 
 use crate::auth::{Caller, CsrfToken, Viewer};
 use crate::ops::operation_id;
@@ -85,7 +86,7 @@ pub async fn load_agency_name(state: &AppState) {
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
     let applicant = viewer.is_some_and(|v| v.role == motcua_domain::account::Role::Applicant);
-    let items: [(&str, &str, &str, Option<Permission>); 12] = [
+    let items: [(&str, &str, &str, Option<Permission>); 13] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
         (
             "/thu-tuc",
@@ -108,6 +109,12 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             }),
         ),
         ("/tra-cuu", "Tra cứu hồ sơ", "Tiến độ hồ sơ theo mã", None),
+        (
+            "/kiem-tra-chu-ky",
+            "Kiểm tra chữ ký số",
+            "Kiểm tra văn bản PDF đã ký số",
+            None,
+        ),
         (
             "/thong-ke/ho-so",
             "Thống kê hồ sơ",
