@@ -40,10 +40,12 @@ pub enum Permission {
     ViewDossierStats,
     /// Export the dossier list for the reform office.
     ExportDossiers,
+    /// Draft and issue official documents, keep their registers (Decree 30/2020/NĐ-CP art. 14–19).
+    ManageDocuments,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
@@ -59,6 +61,7 @@ impl Permission {
         Self::HandleDossiers,
         Self::ViewDossierStats,
         Self::ExportDossiers,
+        Self::ManageDocuments,
     ];
 }
 
@@ -92,6 +95,9 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
         (P::HandleDossiers, R::Officer | R::UnitLeader) => Some(Scope::OwnUnit),
         (P::ViewDossierStats | P::ExportDossiers, R::Admin | R::ParOfficer) => Some(Scope::All),
         (P::ViewDossierStats, R::UnitLeader) => Some(Scope::OwnUnit),
+        // Officers draft for their unit; leaders sign; the office (admin) keeps the registers.
+        (P::ManageDocuments, R::Admin) => Some(Scope::All),
+        (P::ManageDocuments, R::Officer | R::UnitLeader) => Some(Scope::OwnUnit),
 
         _ => None,
     }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 
+pub mod document;
 pub mod dossier;
 pub mod org;
 pub mod time;

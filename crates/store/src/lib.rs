@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod document;
 pub mod dossier;
 pub mod history;
 

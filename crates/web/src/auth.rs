@@ -212,7 +212,8 @@ perms!(
     FileAtDesk,
     HandleDossiers,
     ViewDossierStats,
-    ExportDossiers
+    ExportDossiers,
+    ManageDocuments
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

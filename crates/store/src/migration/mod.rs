@@ -12,6 +12,7 @@ mod m20261126_000003_catalog;
 pub mod m20261126_000004_dossier;
 mod m20261126_000005_dossier_indexes;
 mod m20261126_000006_pki;
+mod m20261126_000007_official_document;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_dossier::Migration),
             Box::new(m20261126_000005_dossier_indexes::Migration),
             Box::new(m20261126_000006_pki::Migration),
+            Box::new(m20261126_000007_official_document::Migration),
         ]
     }
 }

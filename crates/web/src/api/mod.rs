@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod catalog;
+pub mod document;
 pub mod dossier;
 pub mod org;
 pub mod review;
@@ -21,7 +22,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"), (name = "document", description = "Official documents: drafts, numbers, registers"))
 )]
 struct ApiDoc;
 
@@ -77,6 +78,12 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dossier::dossier_stats))
         .routes(routes!(signature::verify_signatures))
         .routes(routes!(signature::pki_roots))
+        .routes(routes!(
+            document::draft_document,
+            document::document_register
+        ))
+        .routes(routes!(document::issue_document))
+        .routes(routes!(document::document_indicators))
         .split_for_parts()
 }
 

@@ -1,0 +1,206 @@
+//! Official documents of the e-office (Decree 30/2020/NĐ-CP): outgoing and incoming, paper or
+//! electronic, and the yearly number series they take their numbers from (art. 15, Annex I §II.3:
+//! numbered from 01 each year per organisation, separately for each legal normative type and for
+//! secret documents; never reused or skipped).
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum DocumentSeries {
+    Table,
+    AgencyId,
+    Year,
+    Series,
+    Last,
+}
+
+#[derive(DeriveIden)]
+enum OfficialDocument {
+    Table,
+    Id,
+    AgencyId,
+    Direction,
+    Status,
+    DocType,
+    Series,
+    Year,
+    Number,
+    Notation,
+    Code,
+    Subject,
+    Urgency,
+    Secrecy,
+    DraftingUnitId,
+    SignerName,
+    SignerPosition,
+    AuthorityMark,
+    Recipients,
+    Electronic,
+    PdfUploadId,
+    IssuedAt,
+    CreatedBy,
+    CreatedAt,
+    UpdatedAt,
+    Version,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(DocumentSeries::Table)
+                .col(ColumnDef::new(DocumentSeries::AgencyId).uuid().not_null())
+                .col(ColumnDef::new(DocumentSeries::Year).integer().not_null())
+                .col(
+                    ColumnDef::new(DocumentSeries::Series)
+                        .string_len(32)
+                        .not_null(),
+                )
+                .col(ColumnDef::new(DocumentSeries::Last).integer().not_null())
+                .primary_key(
+                    Index::create()
+                        .col(DocumentSeries::AgencyId)
+                        .col(DocumentSeries::Year)
+                        .col(DocumentSeries::Series),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(OfficialDocument::Table)
+                .col(
+                    ColumnDef::new(OfficialDocument::Id)
+                        .uuid()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(ColumnDef::new(OfficialDocument::AgencyId).uuid().not_null())
+                .col(
+                    ColumnDef::new(OfficialDocument::Direction)
+                        .string_len(8)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::Status)
+                        .string_len(16)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::DocType)
+                        .string_len(32)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::Series)
+                        .string_len(32)
+                        .not_null(),
+                )
+                .col(ColumnDef::new(OfficialDocument::Year).integer().null())
+                .col(ColumnDef::new(OfficialDocument::Number).integer().null())
+                .col(
+                    ColumnDef::new(OfficialDocument::Notation)
+                        .string_len(60)
+                        .not_null(),
+                )
+                .col(ColumnDef::new(OfficialDocument::Code).string_len(80).null())
+                .col(ColumnDef::new(OfficialDocument::Subject).text().not_null())
+                .col(
+                    ColumnDef::new(OfficialDocument::Urgency)
+                        .string_len(16)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::Secrecy)
+                        .string_len(16)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::DraftingUnitId)
+                        .uuid()
+                        .null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::SignerName)
+                        .text()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::SignerPosition)
+                        .text()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::AuthorityMark)
+                        .string_len(8)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::Recipients)
+                        .json()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::Electronic)
+                        .boolean()
+                        .not_null(),
+                )
+                .col(ColumnDef::new(OfficialDocument::PdfUploadId).uuid().null())
+                .col(
+                    ColumnDef::new(OfficialDocument::IssuedAt)
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .col(ColumnDef::new(OfficialDocument::CreatedBy).uuid().null())
+                .col(
+                    ColumnDef::new(OfficialDocument::CreatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::UpdatedAt)
+                        .timestamp_with_time_zone()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(OfficialDocument::Version)
+                        .big_integer()
+                        .not_null(),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // A number is never given twice in a series of a year.
+        m.create_index(
+            Index::create()
+                .name("ux_official_document_number")
+                .table(OfficialDocument::Table)
+                .col(OfficialDocument::AgencyId)
+                .col(OfficialDocument::Direction)
+                .col(OfficialDocument::Year)
+                .col(OfficialDocument::Series)
+                .col(OfficialDocument::Number)
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ix_official_document_register")
+                .table(OfficialDocument::Table)
+                .col(OfficialDocument::AgencyId)
+                .col(OfficialDocument::Direction)
+                .col(OfficialDocument::Year)
+                .to_owned(),
+        )
+        .await
+    }
+}
