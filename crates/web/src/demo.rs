@@ -13,8 +13,39 @@ use motcua_store::Db;
 use motcua_store::dossier::Filed;
 use motcua_store::entity::dossier;
 
-/// A small valid PDF, standing in for scanned documents and results.
-const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+/// A small PDF with a page, standing in for scanned documents and results (a whole file with a
+/// cross-reference table, so results can be signed).
+fn demo_pdf() -> Vec<u8> {
+    let text = "BT /F1 14 Tf 72 760 Td (Van ban mau - du lieu trinh dien cua motcua) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
 
 const APPLICANTS: [(&str, &str, &str, &str); 6] = [
     ("citizen", "Nguyễn Thị Lan", "001190004521", "0912000451"),
@@ -53,7 +84,7 @@ fn at(day: NaiveDate, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
 }
 
 async fn upload(state: &AppState, who: &Caller, name: &str) -> anyhow::Result<uuid::Uuid> {
-    let m = crate::api::dossier::store_upload(state, who, name.to_owned(), DEMO_PDF.to_vec())
+    let m = crate::api::dossier::store_upload(state, who, name.to_owned(), demo_pdf())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(m.id)
