@@ -226,7 +226,7 @@ pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<
             "demo certificates: {signers} issued by the development CA (motcua pki root --out root.pem)"
         );
     }
-    let dossiers = motcua_web::demo::load_dossiers(db)
+    let dossiers = motcua_web::demo::load_dossiers(db, config)
         .await
         .map_err(|e| Failure::from(e.context("demo dossiers")))?;
     if dossiers > 0 {

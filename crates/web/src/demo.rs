@@ -114,13 +114,11 @@ fn action(name: &str) -> ActionRequest {
 }
 
 /// Load the demo dossiers unless the agency already has some. Returns how many were filed.
-pub async fn load_dossiers(db: &Db) -> anyhow::Result<usize> {
-    let state = AppState::new(
-        db.clone(),
-        Config::default(),
-        crate::startup::metrics_handle(),
-    )
-    .map_err(|e| anyhow::anyhow!(e))?;
+pub async fn load_dossiers(db: &Db, config: &Config) -> anyhow::Result<usize> {
+    // The installation's configuration: its working hours, and its signing key passphrase (demo
+    // results are signed with the demo certificates).
+    let state = AppState::new(db.clone(), config.clone(), crate::startup::metrics_handle())
+        .map_err(|e| anyhow::anyhow!(e))?;
     state.reload_calendar().await?;
     let any: Option<dossier::Model> = {
         use motcua_store::sea_orm::EntityTrait;
