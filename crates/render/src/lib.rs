@@ -3,3 +3,4 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog_sheet;
+pub mod table;

@@ -173,9 +173,24 @@ async fn documents_are_numbered_per_series_without_gaps(backend: Backend) {
         "{csv}"
     );
     assert!(
-        csv.contains("\"01/QĐ-BTTTT\"") && csv.contains("\"UBND thành phố Hà Nội, Lưu: VT, CVT\""),
+        csv.contains("01/QĐ-BTTTT;") && csv.contains(";UBND thành phố Hà Nội, Lưu: VT, CVT;"),
         "{csv}"
     );
+    let xlsx = app
+        .get("/api/v1/documents?format=xlsx", Some(&officer))
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    assert!(
+        xlsx.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    let bad = app
+        .get("/api/v1/documents?format=pdf", Some(&officer))
+        .await;
+    assert_eq!(bad.status(), 422);
     assert_eq!(csv.lines().count(), 20);
     // A paper document is registered too: T7.1 counts it in the denominator only.
     let mut paper = body("thong_bao", "Thông báo giấy");

@@ -234,8 +234,48 @@ pub struct RegisterQuery {
     pub direction: Option<String>,
     /// The calendar year (default: this year, Vietnam time).
     pub year: Option<i32>,
-    /// `csv` for the register as a file.
+    /// `json` (default), or `csv` / `xlsx` for the register as a file.
     pub format: Option<String>,
+}
+
+/// One row of the register (Decree 30/2020 Annex IV: number and notation, date, type, subject,
+/// signer, recipients, urgency, secrecy, series, electronic).
+fn register_row(d: &store::Document) -> Vec<String> {
+    let recipients: Vec<String> = d
+        .recipients
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["name"].as_str().map(str::to_owned))
+        .collect();
+    vec![
+        d.code.clone().unwrap_or_default(),
+        d.issued_at
+            .map(|t| {
+                t.with_timezone(&motcua_domain::time::VN_OFFSET)
+                    .format("%d/%m/%Y")
+                    .to_string()
+            })
+            .unwrap_or_default(),
+        DocType::parse(&d.doc_type).map_or(String::new(), |t| t.name.to_owned()),
+        d.subject.clone(),
+        format!("{} {}", d.authority_mark, d.signer_name)
+            .trim()
+            .to_owned(),
+        recipients.join(", "),
+        Urgency::parse(&d.urgency)
+            .map_or("", Urgency::label_vi)
+            .to_owned(),
+        Secrecy::parse(&d.secrecy)
+            .map_or("", Secrecy::label_vi)
+            .to_owned(),
+        d.series.clone(),
+        if d.electronic {
+            "Có".into()
+        } else {
+            "Không".into()
+        },
+    ]
 }
 
 /// The register of issued documents of a year, by series and number (Annex IV).
@@ -267,54 +307,64 @@ pub async fn document_register(
         let units = state.org().await?.subtree(caller.user.unit_id);
         rows.retain(|d| d.drafting_unit_id.is_some_and(|u| units.contains(&u)));
     }
-    if q.format.as_deref() == Some("csv") {
-        let mut out = String::from(
-            "\u{feff}Số, ký hiệu;Ngày ban hành;Tên loại;Trích yếu;Người ký;Nơi nhận;Độ khẩn;Độ mật;Sổ;Điện tử\n",
-        );
-        for d in &rows {
-            let recipients: Vec<String> = d
-                .recipients
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|r| r["name"].as_str().map(str::to_owned))
-                .collect();
-            let fields = [
-                d.code.clone().unwrap_or_default(),
-                d.issued_at
-                    .map(|t| {
-                        t.with_timezone(&motcua_domain::time::VN_OFFSET)
-                            .format("%d/%m/%Y")
-                            .to_string()
-                    })
-                    .unwrap_or_default(),
-                DocType::parse(&d.doc_type).map_or(String::new(), |t| t.name.to_owned()),
-                d.subject.clone(),
-                format!("{} {}", d.authority_mark, d.signer_name)
-                    .trim()
-                    .to_owned(),
-                recipients.join(", "),
-                Urgency::parse(&d.urgency)
-                    .map_or("", Urgency::label_vi)
-                    .to_owned(),
-                Secrecy::parse(&d.secrecy)
-                    .map_or("", Secrecy::label_vi)
-                    .to_owned(),
-                d.series.clone(),
-                if d.electronic {
-                    "Có".into()
-                } else {
-                    "Không".into()
-                },
+    match q.format.as_deref() {
+        None | Some("json") => {}
+        Some(f @ ("csv" | "xlsx")) => {
+            let header = [
+                "Số, ký hiệu",
+                "Ngày ban hành",
+                "Tên loại",
+                "Trích yếu",
+                "Người ký",
+                "Nơi nhận",
+                "Độ khẩn",
+                "Độ mật",
+                "Sổ",
+                "Điện tử",
             ];
-            let line: Vec<String> = fields
-                .iter()
-                .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
-                .collect();
-            out.push_str(&line.join(";"));
-            out.push('\n');
+            let table: Vec<Vec<String>> = rows.iter().map(register_row).collect();
+            let name = format!(
+                "so-van-ban-{}-{year}.{f}",
+                if direction == "out" { "di" } else { "den" }
+            );
+            let (bytes, content_type) = if f == "csv" {
+                (
+                    motcua_render::table::csv(&header, &table),
+                    "text/csv; charset=utf-8",
+                )
+            } else {
+                (
+                    motcua_render::table::xlsx(
+                        if direction == "out" {
+                            "VanBanDi"
+                        } else {
+                            "VanBanDen"
+                        },
+                        &header,
+                        &table,
+                    ),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            };
+            let bytes = bytes.map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, content_type.to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response());
         }
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response());
+        Some(_) => {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "format",
+                "json, csv hoặc xlsx",
+            )]));
+        }
     }
     let items: Vec<Value> = rows.iter().map(doc_json).collect();
     Ok(axum::Json(
