@@ -198,3 +198,13 @@ pub async fn register(
         .all(conn)
         .await?)
 }
+
+/// Drafts not yet issued, oldest first.
+pub async fn drafts(conn: &impl ConnectionTrait, agency_id: Uuid) -> Result<Vec<Document>> {
+    Ok(official_document::Entity::find()
+        .filter(official_document::Column::AgencyId.eq(agency_id))
+        .filter(official_document::Column::Status.eq("draft"))
+        .order_by_asc(official_document::Column::CreatedAt)
+        .all(conn)
+        .await?)
+}

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ho-so/{code}/mau/{number}", get(pages::dossier::form_pdf))
         .route("/ho-so/{code}/tep/{id}", get(pages::dossier::file_download))
         .route("/tra-cuu", get(pages::dossier::lookup))
+        .route("/van-ban", get(pages::document::register))
         .route(
             "/kiem-tra-chu-ky",
             get(pages::signature::get).post(pages::signature::post),

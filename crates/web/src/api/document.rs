@@ -240,7 +240,7 @@ pub struct RegisterQuery {
 
 /// One row of the register (Decree 30/2020 Annex IV: number and notation, date, type, subject,
 /// signer, recipients, urgency, secrecy, series, electronic).
-fn register_row(d: &store::Document) -> Vec<String> {
+pub(crate) fn register_row(d: &store::Document) -> Vec<String> {
     let recipients: Vec<String> = d
         .recipients
         .as_array()

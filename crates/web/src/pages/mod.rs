@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod calendar;
 pub mod catalog;
+pub mod document;
 pub mod dossier;
 pub mod home;
 pub mod login;
@@ -86,7 +87,7 @@ pub async fn load_agency_name(state: &AppState) {
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
     let applicant = viewer.is_some_and(|v| v.role == motcua_domain::account::Role::Applicant);
-    let items: [(&str, &str, &str, Option<Permission>); 13] = [
+    let items: [(&str, &str, &str, Option<Permission>); 14] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
         (
             "/thu-tuc",
@@ -109,6 +110,12 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             }),
         ),
         ("/tra-cuu", "Tra cứu hồ sơ", "Tiến độ hồ sơ theo mã", None),
+        (
+            "/van-ban",
+            "Văn bản đi",
+            "Sổ đăng ký văn bản đi",
+            Some(Permission::ManageDocuments),
+        ),
         (
             "/kiem-tra-chu-ky",
             "Kiểm tra chữ ký số",
