@@ -1173,7 +1173,9 @@ pub async fn act(
 /// agency's (crate::signing::sign_result) and stores the signed copies as new uploads, which the
 /// action claims in place of the unsigned ones. Returns the ids to claim and whether every result
 /// was signed: without any credential (an installation without a PKI) or for a result that is not
-/// a PDF, the result goes out as uploaded and the event records `"signed": false`.
+/// a PDF, the result goes out as uploaded and the event records `"signed": false`. The signed copies
+/// are stored before the action's transaction: when the action then fails (a stale version), they
+/// stay unclaimed uploads of the officer, like any file uploaded and not used.
 async fn sign_results(
     state: &AppState,
     caller: &Caller,
