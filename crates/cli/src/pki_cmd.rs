@@ -372,7 +372,16 @@ pub async fn pki(cmd: PkiCommand, config: &Config) -> Result<(), Failure> {
                     owner_account = user.id;
                     Owner::Account(owner_account)
                 }
-                (None, Some(organ)) => Owner::Organ(organ.as_str()),
+                (None, Some(organ)) => {
+                    let known = motcua_store::org::agencies(db.conn()).await?;
+                    if !known.iter().any(|a| a.organ_id == organ.trim()) {
+                        return Err(Failure::input(format!(
+                            "no agency with OrganId {} in this installation",
+                            organ.trim()
+                        )));
+                    }
+                    Owner::Organ(organ.trim())
+                }
                 (None, None) => return Err(Failure::input("give --account or --organ")),
             };
             let id = signing::import_pkcs12(

@@ -269,4 +269,81 @@ fn sign_then_verify_json_with_exit_codes() {
         "{}",
         text(&out.stdout)
     );
+
+    // Import the same PKCS#12 as the agency's organisation certificate; an unknown agency or the
+    // wrong password stores nothing; the list shows it; revoking marks it.
+    let out = motcua(
+        &dir,
+        &[
+            "pki",
+            "import",
+            "--organ",
+            "000.00.00.G99",
+            "--p12",
+            "a.p12",
+            "--password-env",
+            "P12_PASSWORD",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no agency with OrganId 000.00.00.G99"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = motcua(&dir, &["demo"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let demo_credentials = 5;
+    let out = motcua(
+        &dir,
+        &[
+            "pki",
+            "import",
+            "--organ",
+            "000.00.00.G22",
+            "--p12",
+            "a.p12",
+            "--password-env",
+            "WRONG",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let list = |dir: &Path| -> serde_json::Value {
+        let out = motcua(dir, &["pki", "list", "--json"], &[]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(list(&dir).as_array().unwrap().len(), demo_credentials);
+    let out = motcua(
+        &dir,
+        &[
+            "pki",
+            "import",
+            "--organ",
+            "000.00.00.G22",
+            "--p12",
+            "a.p12",
+            "--password-env",
+            "P12_PASSWORD",
+        ],
+        &env,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let id = text(&out.stdout).trim().to_owned();
+    let l = list(&dir);
+    assert_eq!(l[0]["id"], id.as_str());
+    assert_eq!(
+        (
+            l[0]["holder"].as_str(),
+            l[0]["source"].as_str(),
+            l[0]["label"].as_str()
+        ),
+        (Some("organisation"), Some("pkcs12"), Some("Nguyen Van An"))
+    );
+    assert!(l[0]["revoked_at"].is_null());
+    let out = motcua(&dir, &["pki", "revoke", &id, "--reason", "Lộ khoá"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(list(&dir)[0]["revoked_at"].is_string());
 }
