@@ -35,40 +35,9 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A minimal two-page PDF with a classic cross-reference table, offsets computed.
+/// A two-page PDF with a classic cross-reference table.
 fn two_page_pdf() -> Vec<u8> {
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
-        {
-            let s = "BT /F1 12 Tf 72 760 Td (Quyet dinh so 15/QD-BTTTT) Tj ET";
-            format!("<< /Length {} >>\nstream\n{s}\nendstream", s.len())
-        },
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
-    ];
-    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    motcua_sign::pdf::simple_document(&["Quyet dinh so 15/QD-BTTTT", "Trang 2"])
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> bool {

@@ -82,6 +82,67 @@ fn load(input: &[u8]) -> Result<Document, SignError> {
     Ok(doc)
 }
 
+/// A small whole PDF (A4, classic cross-reference table) with one line of text per page in
+/// Times-Roman, for demo data and tests. The text must be printable ASCII (the standard font has
+/// no Vietnamese glyphs); parentheses and backslashes are escaped.
+pub fn simple_document(lines: &[&str]) -> Vec<u8> {
+    let n = lines.len().max(1);
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {n} >>",
+            (0..n)
+                .map(|i| format!("{} 0 R", 4 + 2 * i))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
+    ];
+    for i in 0..n {
+        let line: String = lines
+            .get(i)
+            .copied()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| (' '..='~').contains(c))
+            .flat_map(|c| match c {
+                '(' | ')' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let content = format!("BT /F1 13 Tf 72 760 Td ({line}) Tj ET");
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {} 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+            5 + 2 * i
+        ));
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    let mut out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
 /// The number of pages of a whole, unencrypted PDF (the refusals of [`sign_pdf`] otherwise).
 pub fn page_count(input: &[u8]) -> Result<usize, SignError> {
     Ok(load(input)?.get_pages().len())
@@ -939,4 +1000,33 @@ fn check_one(
         report.problems.join("; ")
     };
     report
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_documents_are_whole_pdfs_with_escaped_text() {
+        let pdf = simple_document(&["Quyet dinh (so 15) \\ BTTTT", "Trang 2", "Trang 3"]);
+        assert_eq!(page_count(&pdf).unwrap(), 3);
+        let doc = Document::load_mem(&pdf).unwrap();
+        assert!(
+            doc.xref_recovery.is_none(),
+            "the cross-reference table is exact"
+        );
+        assert!(
+            pdf.windows(24)
+                .any(|w| w == b"(Quyet dinh \\(so 15\\) \\\\")
+        );
+    }
+
+    #[test]
+    fn pdf_dates_round_trip_in_vietnam_time() {
+        let vn = FixedOffset::east_opt(7 * 3600).unwrap();
+        let t = vn.with_ymd_and_hms(2026, 11, 27, 4, 5, 6).unwrap();
+        assert_eq!(pdf_date(&t), "D:20261127040506+07'00'");
+        assert_eq!(parse_pdf_date(&pdf_date(&t)), Some(t));
+    }
 }

@@ -20,30 +20,7 @@ fn vn(s: &str) -> DateTime<Utc> {
 
 /// A two-page PDF with a classic cross-reference table.
 fn two_page_pdf() -> Vec<u8> {
-    let content = "BT /F1 12 Tf 72 760 Td (Giay phep buu chinh so 15/GP-BTTTT) Tj ET";
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 6 0 R >> >> >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
-    ];
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(b"xref\n0 7\n0000000000 65535 f\r\n");
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<< /Size 7 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-    );
-    out
+    motcua_sign::pdf::simple_document(&["Giay phep buu chinh so 15/GP-BTTTT", "Trang 2"])
 }
 
 async fn upload(app: &TestApp, token: &str, name: &str, bytes: &[u8]) -> String {

@@ -13,38 +13,10 @@ use motcua_store::Db;
 use motcua_store::dossier::Filed;
 use motcua_store::entity::dossier;
 
-/// A small PDF with a page, standing in for scanned documents and results (a whole file with a
-/// cross-reference table, so results can be signed).
+/// A small whole PDF standing in for scanned documents and results (whole, so results can be
+/// signed).
 fn demo_pdf() -> Vec<u8> {
-    let text = "BT /F1 14 Tf 72 760 Td (Van ban mau - du lieu trinh dien cua motcua) Tj ET";
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
-        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>".to_owned(),
-    ];
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    motcua_sign::pdf::simple_document(&["Van ban mau - du lieu trinh dien cua motcua"])
 }
 
 const APPLICANTS: [(&str, &str, &str, &str); 6] = [

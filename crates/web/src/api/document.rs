@@ -238,6 +238,20 @@ pub struct RegisterQuery {
     pub format: Option<String>,
 }
 
+/// The register's columns (Decree 30/2020 Annex IV).
+pub(crate) const REGISTER_HEADER: [&str; 10] = [
+    "Số, ký hiệu",
+    "Ngày ban hành",
+    "Tên loại",
+    "Trích yếu",
+    "Người ký",
+    "Nơi nhận",
+    "Độ khẩn",
+    "Độ mật",
+    "Sổ",
+    "Điện tử",
+];
+
 /// One row of the register (Decree 30/2020 Annex IV: number and notation, date, type, subject,
 /// signer, recipients, urgency, secrecy, series, electronic).
 pub(crate) fn register_row(d: &store::Document) -> Vec<String> {
@@ -310,18 +324,7 @@ pub async fn document_register(
     match q.format.as_deref() {
         None | Some("json") => {}
         Some(f @ ("csv" | "xlsx")) => {
-            let header = [
-                "Số, ký hiệu",
-                "Ngày ban hành",
-                "Tên loại",
-                "Trích yếu",
-                "Người ký",
-                "Nơi nhận",
-                "Độ khẩn",
-                "Độ mật",
-                "Sổ",
-                "Điện tử",
-            ];
+            let header = REGISTER_HEADER;
             let table: Vec<Vec<String>> = rows.iter().map(register_row).collect();
             let name = format!(
                 "so-van-ban-{}-{year}.{f}",

@@ -61,18 +61,7 @@ pub async fn register(
         .iter()
         .map(crate::api::document::register_row)
         .collect();
-    let header = [
-        "Số, ký hiệu",
-        "Ngày ban hành",
-        "Tên loại",
-        "Trích yếu",
-        "Người ký",
-        "Nơi nhận",
-        "Độ khẩn",
-        "Độ mật",
-        "Sổ",
-        "Điện tử",
-    ];
+    let header = crate::api::document::REGISTER_HEADER;
     match q.dinh_dang.as_deref() {
         Some("csv") => {
             let bytes = motcua_render::table::csv(&header, &rows)
