@@ -18,14 +18,76 @@ pub enum EdxmlCommand {
         #[arg(long, value_name = "DIR")]
         extract: Option<PathBuf>,
     },
+    /// Add or replace an exchange partner: an agency whose installation receives our documents at
+    /// URL and sends us its own with the same shared secret as bearer token.
+    PartnerAdd {
+        /// The partner agency's OrganId (QCVN 102).
+        #[arg(long)]
+        organ: String,
+        #[arg(long)]
+        name: String,
+        /// Its inbox, e.g. https://motcua.hanoi.gov.vn/api/v1/edxml/inbox
+        #[arg(long)]
+        url: String,
+        /// The environment variable holding the shared secret (at least 24 characters).
+        #[arg(long, value_name = "VAR")]
+        token_env: String,
+    },
+    /// List exchange partners (never their secrets).
+    Partners,
 }
 
-pub fn run(cmd: EdxmlCommand) -> Result<(), Failure> {
-    let EdxmlCommand::Unpack {
-        file,
-        json,
-        extract,
-    } = cmd;
+pub async fn run(cmd: EdxmlCommand, config: &motcua_web::Config) -> Result<(), Failure> {
+    let (file, json, extract) = match cmd {
+        EdxmlCommand::Unpack {
+            file,
+            json,
+            extract,
+        } => (file, json, extract),
+        EdxmlCommand::PartnerAdd {
+            organ,
+            name,
+            url,
+            token_env,
+        } => {
+            motcua_domain::org::OrganId::parse(&organ)
+                .map_err(|e| Failure::input(format!("--organ: {e}")))?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(Failure::input(
+                    "--url: an http(s) address of the partner's /api/v1/edxml/inbox",
+                ));
+            }
+            let token = std::env::var(&token_env).map_err(|_| {
+                Failure::input(format!("the environment variable {token_env} is not set"))
+            })?;
+            if token.trim().chars().count() < 24 {
+                return Err(Failure::input(
+                    "the shared secret must have at least 24 characters",
+                ));
+            }
+            let db = crate::connect(config).await?;
+            crate::migrate(&db).await?;
+            let ctx = motcua_store::AuditCtx::system(crate::run_id());
+            motcua_store::exchange::upsert_partner(
+                &db,
+                &ctx,
+                organ.trim(),
+                name.trim(),
+                url.trim(),
+                token.trim(),
+            )
+            .await?;
+            println!("{}: partner saved", organ.trim());
+            return Ok(());
+        }
+        EdxmlCommand::Partners => {
+            let db = crate::connect(config).await?;
+            for p in motcua_store::exchange::partners(db.conn()).await? {
+                println!("{}  {}  {}", p.organ_id, p.name, p.inbox_url);
+            }
+            return Ok(());
+        }
+    };
     let data =
         std::fs::read(&file).map_err(|e| Failure::input(format!("{}: {e}", file.display())))?;
     let bad = |e: motcua_edxml::EdxmlError| Failure::input(format!("{}: {e}", file.display()));

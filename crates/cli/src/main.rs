@@ -382,7 +382,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
         Command::User(cmd) => user(cmd, &config).await,
         Command::Pki(cmd) => pki_cmd::pki(cmd, &config).await,
         Command::Pdf(cmd) => pki_cmd::pdf(cmd, &config).await,
-        Command::Edxml(cmd) => edxml_cmd::run(cmd),
+        Command::Edxml(cmd) => edxml_cmd::run(cmd, &config).await,
         Command::Unit(UnitCommand::List { json }) => {
             let db = connect(&config).await?;
             let units = motcua_store::org::units(db.conn()).await?;

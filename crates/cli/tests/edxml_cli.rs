@@ -91,3 +91,55 @@ fn unpack_prints_the_header_and_attachments() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn partners_are_added_and_listed_without_their_secret() {
+    let dir = std::env::temp_dir().join(format!("motcua-edxml-partners-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str], secret: &str| {
+        Command::new(env!("CARGO_BIN_EXE_motcua"))
+            .args(args)
+            .current_dir(&dir)
+            .env(
+                "MOTCUA_DATABASE_URL",
+                format!("sqlite://{}/x.db", dir.display()),
+            )
+            .env("MOTCUA_LOG_LEVEL", "warn")
+            .env("SHARED", secret)
+            .output()
+            .unwrap()
+    };
+    let add = [
+        "edxml",
+        "partner-add",
+        "--organ",
+        "000.00.00.H26",
+        "--name",
+        "UBND thành phố Hà Nội",
+        "--url",
+        "https://motcua.hanoi.example/api/v1/edxml/inbox",
+        "--token-env",
+        "SHARED",
+    ];
+    let out = run(&add, "ngan");
+    assert_eq!(out.status.code(), Some(2), "a short secret is refused");
+    let out = run(&add, "mot-bi-mat-du-dai-cho-lien-thong-2026");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["edxml", "partners"], "");
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        listed.contains(
+            "000.00.00.H26  UBND thành phố Hà Nội  https://motcua.hanoi.example/api/v1/edxml/inbox"
+        ),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("mot-bi-mat"),
+        "the secret is never printed"
+    );
+}

@@ -620,3 +620,14 @@ pub fn kind_of(xml: &[u8]) -> Result<Kind, EdxmlError> {
         Ok(Kind::Package)
     }
 }
+
+/// The DocumentId of a package that may not pass [`Package::parse`] (to answer it with status 02),
+/// when the envelope and header can be read at all.
+pub fn document_id_of(xml: &[u8]) -> Option<String> {
+    let root = envelope(xml).ok()?;
+    let id = root
+        .child("edXMLHeader")?
+        .child("MessageHeader")?
+        .text_of("DocumentId");
+    (!id.is_empty()).then_some(id)
+}

@@ -72,6 +72,9 @@ pub async fn create_draft(db: &Db, ctx: &AuditCtx, new: NewDocument) -> Result<D
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
+        external_id: Set(None),
+        sender_organ_id: Set(None),
+        exchange_status: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -207,4 +210,139 @@ pub async fn drafts(conn: &impl ConnectionTrait, agency_id: Uuid) -> Result<Vec<
         .order_by_asc(official_document::Column::CreatedAt)
         .all(conn)
         .await?)
+}
+
+/// An incoming document from the exchange: registered with the next arrival number of the year
+/// (series `den`, Decree 30/2020 art. 22), or the one already registered under the same DocumentId
+/// (`false`: nothing new written).
+#[allow(clippy::too_many_arguments)]
+pub async fn register_incoming(
+    db: &Db,
+    ctx: &AuditCtx,
+    agency_id: Uuid,
+    external_id: &str,
+    sender_organ_id: &str,
+    new: NewDocument,
+    code: &str,
+    at: DateTime<Utc>,
+) -> Result<(Document, bool)> {
+    if let Some(found) = by_external(db.conn(), agency_id, "in", external_id).await? {
+        return Ok((found, false));
+    }
+    let txn = db.begin_write().await?;
+    let year = at.with_timezone(&VN_OFFSET).year();
+    let number = next_number(db, &txn, agency_id, year, "den").await?;
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    let model = official_document::ActiveModel {
+        id: Set(id),
+        agency_id: Set(agency_id),
+        direction: Set("in".to_owned()),
+        status: Set("registered".to_owned()),
+        doc_type: Set(new.doc_type.clone()),
+        series: Set("den".to_owned()),
+        year: Set(Some(year)),
+        number: Set(Some(number)),
+        notation: Set(new.notation.clone()),
+        code: Set(Some(code.to_owned())),
+        subject: Set(new.subject.clone()),
+        urgency: Set(new.urgency.clone()),
+        secrecy: Set(new.secrecy.clone()),
+        drafting_unit_id: Set(None),
+        signer_name: Set(new.signer_name.clone()),
+        signer_position: Set(new.signer_position.clone()),
+        authority_mark: Set(new.authority_mark.clone()),
+        recipients: Set(new.recipients.clone()),
+        electronic: Set(true),
+        pdf_upload_id: Set(None),
+        issued_at: Set(Some(at)),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        external_id: Set(Some(external_id.to_owned())),
+        sender_organ_id: Set(Some(sender_organ_id.to_owned())),
+        exchange_status: Set(Some("03".to_owned())),
+    }
+    .insert(&txn)
+    .await;
+    let model = match model {
+        Ok(m) => m,
+        // The same DocumentId arriving twice at once: the unique index keeps one.
+        Err(e) => {
+            drop(txn);
+            if let Some(found) = by_external(db.conn(), agency_id, "in", external_id).await? {
+                return Ok((found, false));
+            }
+            return Err(e.into());
+        }
+    };
+    audit::append(
+        db,
+        &txn,
+        ctx,
+        Change {
+            action: "document.received",
+            object_type: "official_document",
+            object_id: id.to_string(),
+            before: json!(null),
+            after: json!({"external_id": external_id, "sender": sender_organ_id, "arrival_number": number, "year": year}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((model, true))
+}
+
+/// A document by its exchange id.
+pub async fn by_external(
+    conn: &impl ConnectionTrait,
+    agency_id: Uuid,
+    direction: &str,
+    external_id: &str,
+) -> Result<Option<Document>> {
+    Ok(official_document::Entity::find()
+        .filter(official_document::Column::AgencyId.eq(agency_id))
+        .filter(official_document::Column::Direction.eq(direction))
+        .filter(official_document::Column::ExternalId.eq(external_id))
+        .one(conn)
+        .await?)
+}
+
+/// Records an exchange status (and, for an outgoing document, its exchange id); audited.
+pub async fn set_exchange(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    external_id: Option<&str>,
+    status: &str,
+) -> Result<Document> {
+    let txn = db.begin_write().await?;
+    let doc = official_document::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let before = doc.exchange_status.clone();
+    let mut a = doc.into_active_model();
+    if let Some(x) = external_id {
+        a.external_id = Set(Some(x.to_owned()));
+    }
+    a.exchange_status = Set(Some(status.to_owned()));
+    a.updated_at = Set(Utc::now());
+    let updated = a.update(&txn).await?;
+    audit::append(
+        db,
+        &txn,
+        ctx,
+        Change {
+            action: "document.exchange_status",
+            object_type: "official_document",
+            object_id: id.to_string(),
+            before: json!({"exchange_status": before}),
+            after: json!({"exchange_status": status, "external_id": updated.external_id}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
 }

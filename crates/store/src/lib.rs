@@ -14,6 +14,7 @@ pub mod history;
 pub mod db;
 pub mod entity;
 pub mod error;
+pub mod exchange;
 pub mod migration;
 pub mod org;
 pub mod password;

@@ -8,6 +8,7 @@ pub mod audit_head;
 pub mod calendar_day;
 pub mod dossier;
 pub mod dossier_event;
+pub mod exchange_partner;
 pub mod official_document;
 pub mod outbox;
 pub mod pki_authority;

@@ -35,6 +35,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i64,
+    /// The edXML DocumentId (`OrganId,yyyy/MM/dd,Number/Notation`), once exchanged.
+    pub external_id: Option<String>,
+    /// The sending agency of an incoming document.
+    pub sender_organ_id: Option<String>,
+    /// The last exchange status (QCVN 102 codes 01–06, 13–15).
+    pub exchange_status: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

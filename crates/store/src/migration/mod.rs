@@ -13,6 +13,7 @@ pub mod m20261126_000004_dossier;
 mod m20261126_000005_dossier_indexes;
 mod m20261126_000006_pki;
 mod m20261126_000007_official_document;
+mod m20261126_000008_exchange;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_dossier_indexes::Migration),
             Box::new(m20261126_000006_pki::Migration),
             Box::new(m20261126_000007_official_document::Migration),
+            Box::new(m20261126_000008_exchange::Migration),
         ]
     }
 }

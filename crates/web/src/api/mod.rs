@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod document;
 pub mod dossier;
+pub mod exchange;
 pub mod org;
 pub mod review;
 pub mod signature;
@@ -84,6 +85,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(document::issue_document))
         .routes(routes!(document::document_indicators))
+        .routes(routes!(exchange::edxml_inbox))
+        .routes(routes!(exchange::send_document))
+        .routes(routes!(exchange::recall_document))
         .split_for_parts()
 }
 

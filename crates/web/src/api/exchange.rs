@@ -1,0 +1,462 @@
+//! Exchanging documents with other installations as edXML (QCVN 102:2016; Decree 30/2020/NĐ-CP
+//! art. 16 sending, art. 20–22 receiving and acknowledging, art. 23 recall).
+//!
+//! - `POST /api/v1/edxml/inbox`: a partner installation delivers a package or a status message,
+//!   authenticated by the bearer token agreed with it; the sender named in the package must be that
+//!   partner. A package addressed to one of our agencies is registered with the next arrival number
+//!   (once per DocumentId: a repeated delivery is answered the same, nothing new is written) and
+//!   answered with status 03; a misaddressed or invalid one with status 02 and the reason (the HTTP
+//!   exchange itself succeeded: 200 with the status message). A recall
+//!   request (13) is agreed (14): the document is marked recalled, as art. 23 asks of the recipient.
+//! - `POST /api/v1/documents/{id}/send`: an issued document goes to a partner's inbox; its answer
+//!   (03, or 02 with the reason) is recorded on the document.
+//! - `POST /api/v1/documents/{id}/recall`: asks the partner to recall (13); records its answer.
+//!
+//! Delivery is direct and synchronous (one attempt, the answer recorded); queueing and retrying
+//! through the outbox is not built yet, nor TLS to partners (the HTTP client has no TLS feature:
+//! partners are reached through a TLS-terminating proxy or on a private network).
+
+use super::ErrorEnvelope;
+use crate::auth::{Api, ManageDocuments};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::json::{ApiJson, ApiPath};
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use motcua_edxml::{
+    Code, Kind, MessageHeader, Organ, Package, Priority, StatusCode as Status, StatusMessage,
+};
+use motcua_store::AuditCtx;
+use motcua_store::document as docs;
+use motcua_store::exchange as partners;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+fn xml(status: StatusCode, body: Vec<u8>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+fn our_organ(a: &motcua_store::entity::agency::Model) -> Organ {
+    Organ {
+        organ_id: a.organ_id.clone(),
+        organ_name: a.name.clone(),
+        ..Organ::default()
+    }
+}
+
+fn status_about(
+    from: &motcua_store::entity::agency::Model,
+    document_id: &str,
+    sender: &str,
+    code: &str,
+    status: Status,
+    description: &str,
+) -> StatusMessage {
+    StatusMessage {
+        response_for_organ_id: sender.to_owned(),
+        response_for_code: code.to_owned(),
+        response_for_date: None,
+        response_for_document_id: document_id.to_owned(),
+        from: our_organ(from),
+        staff_department: "Văn thư".to_owned(),
+        staff_name: String::new(),
+        staff_email: String::new(),
+        staff_mobile: String::new(),
+        status,
+        description: description.to_owned(),
+        timestamp: Utc::now()
+            .with_timezone(&motcua_domain::time::VN_OFFSET)
+            .naive_local(),
+    }
+}
+
+fn system_ctx(agency_id: Uuid, partner: &str) -> AuditCtx {
+    AuditCtx {
+        agency_id: Some(agency_id),
+        actor_role: format!("exchange:{partner}"),
+        ..AuditCtx::system(crate::ops::operation_id())
+    }
+}
+
+/// Receives a package or a status message from a partner installation.
+#[utoipa::path(post, path = "/api/v1/edxml/inbox", tag = "document", operation_id = "edxml_inbox",
+    request_body(content = String, content_type = "application/xml"),
+    responses((status = 200, description = "a status message (edXML): 03 registered, 02 refused with the reason, 14 recall agreed, 01 status noted"),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope, description = "not edXML at all")))]
+pub async fn edxml_inbox(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthorized)?;
+    let partner = partners::partner_by_token(state.db.conn(), token.trim())
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let bytes = axum::body::to_bytes(body, state.config.upload_limit_bytes)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge)?;
+    let org = state.org().await?;
+    let Some(ours) = org.agencies.first().cloned() else {
+        return Err(ApiError::NotFound);
+    };
+    let kind = motcua_edxml::kind_of(&bytes)
+        .map_err(|e| ApiError::Invalid(vec![FieldError::new("edxml", e.to_string())]))?;
+    if kind == Kind::Status {
+        let s = StatusMessage::parse(&bytes)
+            .map_err(|e| ApiError::Invalid(vec![FieldError::new("edxml", e.to_string())]))?;
+        if s.from.organ_id != partner.organ_id {
+            return Err(ApiError::Forbidden);
+        }
+        return status_arrived(&state, &org, &partner, s).await;
+    }
+    let package = match Package::parse(&bytes) {
+        Ok(p) => p,
+        Err(e) => {
+            // Unreadable: refused with the reason, nothing registered (Decree 30/2020 art. 20.1).
+            let id =
+                motcua_edxml::document_id_of(&bytes).unwrap_or_else(|| "không xác định".to_owned());
+            let s = status_about(
+                &ours,
+                &id,
+                &partner.organ_id,
+                "",
+                Status::Refused,
+                &e.to_string(),
+            );
+            return Ok(xml(StatusCode::OK, s.to_xml()));
+        }
+    };
+    let h = &package.header;
+    if h.from.organ_id != partner.organ_id {
+        return Err(ApiError::Forbidden);
+    }
+    let code = format!("{}/{}", h.code.code_number, h.code.code_notation);
+    let Some(addressee) = org
+        .agencies
+        .iter()
+        .find(|a| h.to.iter().any(|t| t.organ_id == a.organ_id))
+    else {
+        let s = status_about(
+            &ours,
+            &h.document_id,
+            &h.from.organ_id,
+            &code,
+            Status::Refused,
+            "văn bản không gửi đến cơ quan nào của hệ thống này (gửi nhầm nơi nhận)",
+        );
+        return Ok(xml(StatusCode::OK, s.to_xml()));
+    };
+    // Signed attachments are checked on arrival; one that is not intact is refused.
+    for a in &package.attachments {
+        if a.data.starts_with(b"%PDF-") {
+            let report = crate::api::signature::check(&state, a.data.clone()).await;
+            let intact = report
+                .as_ref()
+                .is_ok_and(|r| !r.signatures.is_empty() && r.signatures.iter().all(|s| s.intact));
+            if !intact {
+                let s = status_about(
+                    addressee,
+                    &h.document_id,
+                    &h.from.organ_id,
+                    &code,
+                    Status::Refused,
+                    &format!("tệp {} không có chữ ký số nguyên vẹn", a.name),
+                );
+                return Ok(xml(StatusCode::OK, s.to_xml()));
+            }
+        }
+    }
+    let new = docs::NewDocument {
+        agency_id: addressee.id,
+        direction: "in",
+        doc_type: motcua_domain::document::DocType::all()
+            .find(|t| t.name == h.type_name)
+            .map_or_else(|| h.type_name.clone(), |t| t.code.to_owned()),
+        series: "den".to_owned(),
+        notation: h.code.code_notation.clone(),
+        subject: h.subject.clone(),
+        urgency: match h.priority {
+            Priority::Normal => "normal",
+            Priority::Urgent => "urgent",
+            Priority::VeryUrgent => "very_urgent",
+            Priority::Flash | Priority::FlashTimed => "flash",
+        }
+        .to_owned(),
+        secrecy: "none".to_owned(),
+        drafting_unit_id: None,
+        signer_name: h.signer_full_name.clone(),
+        signer_position: h.signer_position.clone(),
+        authority_mark: h.signer_competence.clone(),
+        recipients: serde_json::json!([{"organ_id": h.from.organ_id, "name": h.from.organ_name}]),
+        electronic: true,
+        pdf_upload_id: None,
+        created_by: None,
+    };
+    let (doc, _) = docs::register_incoming(
+        &state.db,
+        &system_ctx(addressee.id, &partner.organ_id),
+        addressee.id,
+        &h.document_id,
+        &h.from.organ_id,
+        new,
+        &code,
+        Utc::now(),
+    )
+    .await?;
+    let s = status_about(
+        addressee,
+        &h.document_id,
+        &h.from.organ_id,
+        &code,
+        Status::Accepted,
+        &format!("Đã tiếp nhận, số đến {:02}", doc.number.unwrap_or_default()),
+    );
+    Ok(xml(StatusCode::OK, s.to_xml()))
+}
+
+async fn status_arrived(
+    state: &AppState,
+    org: &crate::state::OrgSnapshot,
+    partner: &partners::Partner,
+    s: StatusMessage,
+) -> ApiResult<Response> {
+    for a in &org.agencies {
+        match s.status {
+            // The sender asks to recall a document it sent us: agreed, marked recalled (art. 23).
+            Status::RecallRequested => {
+                if let Some(d) =
+                    docs::by_external(state.db.conn(), a.id, "in", &s.response_for_document_id)
+                        .await?
+                {
+                    docs::set_exchange(
+                        &state.db,
+                        &system_ctx(a.id, &partner.organ_id),
+                        d.id,
+                        None,
+                        Status::RecallAgreed.code(),
+                    )
+                    .await?;
+                    let answer = status_about(
+                        a,
+                        &s.response_for_document_id,
+                        &partner.organ_id,
+                        &s.response_for_code,
+                        Status::RecallAgreed,
+                        "Đồng ý lấy lại; văn bản đã được thu hồi",
+                    );
+                    return Ok(xml(StatusCode::OK, answer.to_xml()));
+                }
+            }
+            // A recipient reports on a document we sent.
+            _ => {
+                if let Some(d) =
+                    docs::by_external(state.db.conn(), a.id, "out", &s.response_for_document_id)
+                        .await?
+                {
+                    docs::set_exchange(
+                        &state.db,
+                        &system_ctx(a.id, &partner.organ_id),
+                        d.id,
+                        None,
+                        s.status.code(),
+                    )
+                    .await?;
+                    let answer = status_about(
+                        a,
+                        &s.response_for_document_id,
+                        &partner.organ_id,
+                        &s.response_for_code,
+                        Status::Arrived,
+                        "Đã ghi nhận trạng thái",
+                    );
+                    return Ok(xml(StatusCode::OK, answer.to_xml()));
+                }
+            }
+        }
+    }
+    Err(ApiError::NotFound)
+}
+
+/// Where to send.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendRequest {
+    /// The recipient agency's OrganId (an exchange partner).
+    pub organ_id: String,
+}
+
+async fn deliver(partner: &partners::Partner, body: Vec<u8>) -> ApiResult<StatusMessage> {
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    let r = client
+        .post(&partner.inbox_url)
+        .bearer_auth(&partner.token)
+        .header("content-type", "application/xml")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| ApiError::Conflict(format!("không gửi được đến {}: {e}", partner.name)))?;
+    let http_status = r.status().as_u16();
+    let bytes = r
+        .bytes()
+        .await
+        .map_err(|e| ApiError::Conflict(format!("{}: {e}", partner.name)))?;
+    StatusMessage::parse(&bytes).map_err(|e| {
+        ApiError::Conflict(format!(
+            "{} trả lời (HTTP {http_status}) không phải thông điệp trạng thái: {e}; {}",
+            partner.name,
+            String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+        ))
+    })
+}
+
+/// Sends an issued document to a partner agency as an edXML package; records its answer.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/send", tag = "document", operation_id = "send_document",
+    request_body = SendRequest, security(("bearer" = [])),
+    responses((status = 200, description = "the document with `exchange_status` 03 (accepted) or 02 (refused)"),
+        (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn send_document(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ManageDocuments>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SendRequest>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let d = docs::find(state.db.conn(), id).await?;
+    if d.agency_id != caller.user.agency_id || d.direction != "out" {
+        return Err(ApiError::NotFound);
+    }
+    let (Some(number), Some(issued_at)) = (d.number, d.issued_at) else {
+        return Err(ApiError::Conflict(
+            "văn bản chưa được ban hành (chưa có số)".into(),
+        ));
+    };
+    let partner = partners::partner(state.db.conn(), req.organ_id.trim())
+        .await?
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "organ_id",
+                "cơ quan này chưa được kết nối liên thông",
+            )])
+        })?;
+    let org = state.org().await?;
+    let ours = org.agency(d.agency_id).ok_or(ApiError::NotFound)?;
+    let date = issued_at
+        .with_timezone(&motcua_domain::time::VN_OFFSET)
+        .date_naive();
+    let code = Code {
+        code_number: motcua_domain::document::number_text(i64::from(number)),
+        code_notation: d.notation.clone(),
+    };
+    let document_id = motcua_edxml::document_id(&ours.organ_id, date, &code);
+    let package = Package {
+        header: MessageHeader {
+            from: our_organ(ours),
+            to: vec![Organ {
+                organ_id: partner.organ_id.clone(),
+                organ_name: partner.name.clone(),
+                ..Organ::default()
+            }],
+            document_id: document_id.clone(),
+            code,
+            promulgation_date: Some(date),
+            document_type: if d.series.starts_with("vbqppl:") {
+                1
+            } else {
+                2
+            },
+            type_name: motcua_domain::document::DocType::parse(&d.doc_type)
+                .map_or(d.doc_type.clone(), |t| t.name.to_owned()),
+            subject: d.subject.clone(),
+            signer_competence: d.authority_mark.clone(),
+            signer_position: d.signer_position.clone(),
+            signer_full_name: d.signer_name.clone(),
+            priority: match d.urgency.as_str() {
+                "urgent" => Priority::Urgent,
+                "very_urgent" => Priority::VeryUrgent,
+                "flash" => Priority::Flash,
+                _ => Priority::Normal,
+            },
+            promulgation_amount: 1,
+            ..MessageHeader::default()
+        },
+        trace: vec![],
+        attachments: vec![],
+    };
+    let answer = deliver(&partner, package.to_xml()).await?;
+    let ctx = caller.audit_ctx(crate::ops::operation_id());
+    let d = docs::set_exchange(
+        &state.db,
+        &ctx,
+        d.id,
+        Some(&document_id),
+        answer.status.code(),
+    )
+    .await?;
+    let mut v = crate::api::document::doc_json(&d);
+    v["exchange_status"] = answer.status.code().into();
+    v["exchange_description"] = answer.description.into();
+    v["external_id"] = document_id.into();
+    Ok(axum::Json(v))
+}
+
+/// Asks the partner to recall a document sent to it (status 13); records its answer (14 or 15).
+#[utoipa::path(post, path = "/api/v1/documents/{id}/recall", tag = "document", operation_id = "recall_document",
+    request_body = SendRequest, security(("bearer" = [])),
+    responses((status = 200, description = "the document with the partner's answer"), (status = 409, body = ErrorEnvelope)))]
+pub async fn recall_document(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ManageDocuments>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SendRequest>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let d = docs::find(state.db.conn(), id).await?;
+    if d.agency_id != caller.user.agency_id || d.direction != "out" {
+        return Err(ApiError::NotFound);
+    }
+    let Some(external_id) = d.external_id.clone() else {
+        return Err(ApiError::Conflict(
+            "văn bản chưa được gửi liên thông".into(),
+        ));
+    };
+    let partner = partners::partner(state.db.conn(), req.organ_id.trim())
+        .await?
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "organ_id",
+                "cơ quan này chưa được kết nối liên thông",
+            )])
+        })?;
+    let org = state.org().await?;
+    let ours = org.agency(d.agency_id).ok_or(ApiError::NotFound)?;
+    let ask = status_about(
+        ours,
+        &external_id,
+        &ours.organ_id,
+        d.code.as_deref().unwrap_or_default(),
+        Status::RecallRequested,
+        "Đề nghị lấy lại văn bản",
+    );
+    let answer = deliver(&partner, ask.to_xml()).await?;
+    let ctx = caller.audit_ctx(crate::ops::operation_id());
+    let d = docs::set_exchange(&state.db, &ctx, d.id, None, answer.status.code()).await?;
+    let mut v = crate::api::document::doc_json(&d);
+    v["exchange_status"] = answer.status.code().into();
+    v["exchange_description"] = answer.description.into();
+    Ok(axum::Json(v))
+}
