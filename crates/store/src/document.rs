@@ -75,6 +75,7 @@ pub async fn create_draft(db: &Db, ctx: &AuditCtx, new: NewDocument) -> Result<D
         external_id: Set(None),
         sender_organ_id: Set(None),
         exchange_status: Set(None),
+        exchange_note: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -263,6 +264,7 @@ pub async fn register_incoming(
         external_id: Set(Some(external_id.to_owned())),
         sender_organ_id: Set(Some(sender_organ_id.to_owned())),
         exchange_status: Set(Some("03".to_owned())),
+        exchange_note: Set(None),
     }
     .insert(&txn)
     .await;
@@ -316,6 +318,7 @@ pub async fn set_exchange(
     id: Uuid,
     external_id: Option<&str>,
     status: &str,
+    note: &str,
 ) -> Result<Document> {
     let txn = db.begin_write().await?;
     let doc = official_document::Entity::find_by_id(id)
@@ -328,6 +331,7 @@ pub async fn set_exchange(
         a.external_id = Set(Some(x.to_owned()));
     }
     a.exchange_status = Set(Some(status.to_owned()));
+    a.exchange_note = Set(Some(note.chars().take(500).collect()));
     a.updated_at = Set(Utc::now());
     let updated = a.update(&txn).await?;
     audit::append(
@@ -346,3 +350,62 @@ pub async fn set_exchange(
     txn.commit().await?;
     Ok(updated)
 }
+
+/// Queues an edXML package for a partner in the outbox, in the same transaction as marking the
+/// document `queued` with its DocumentId; the notifier delivers it (at least once, with back-off)
+/// and records the partner's answer. Audited.
+pub async fn queue_send(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    external_id: &str,
+    organ_id: &str,
+    package_xml: String,
+) -> Result<Document> {
+    let txn = db.begin_write().await?;
+    let doc = official_document::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let agency_id = doc.agency_id;
+    let mut a = doc.into_active_model();
+    a.external_id = Set(Some(external_id.to_owned()));
+    a.exchange_status = Set(Some("queued".to_owned()));
+    a.updated_at = Set(Utc::now());
+    let updated = a.update(&txn).await?;
+    let now = Utc::now();
+    crate::entity::outbox::Entity::insert(crate::entity::outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agency_id: Set(agency_id),
+        topic: Set(EDXML_TOPIC.to_owned()),
+        dossier_id: Set(None),
+        payload: Set(
+            json!({"document_id": id, "organ_id": organ_id, "package": package_xml}).to_string(),
+        ),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        delivered_at: Set(None),
+        last_error: Set(None),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    audit::append(
+        db,
+        &txn,
+        ctx,
+        Change {
+            action: "document.queued_for_exchange",
+            object_type: "official_document",
+            object_id: id.to_string(),
+            before: json!(null),
+            after: json!({"external_id": external_id, "to": organ_id}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The outbox topic of edXML deliveries.
+pub const EDXML_TOPIC: &str = "edxml_send";

@@ -80,6 +80,56 @@ async fn two_installations_exchange_and_recall(backend: Backend) {
     .await;
     assert_eq!(s, 200, "{issued}");
 
+    // The city's installation is down at first: the package waits in the outbox, nothing arrives.
+    motcua_store::exchange::upsert_partner(
+        &a.db,
+        &ctx,
+        "000.00.00.H26",
+        "UBND thành phố Hà Nội",
+        "http://127.0.0.1:9/api/v1/edxml/inbox",
+        SECRET,
+    )
+    .await
+    .unwrap();
+    let (s, queued) = post(
+        &a,
+        &officer,
+        &format!("/api/v1/documents/{id}/send"),
+        json!({"organ_id": "000.00.00.H26"}),
+    )
+    .await;
+    assert_eq!(
+        (s, queued["exchange_status"].as_str()),
+        (200, Some("queued")),
+        "{queued}"
+    );
+    // It comes back: the notifier's next round delivers it (back-off of one second after a failure).
+    motcua_store::exchange::upsert_partner(
+        &a.db,
+        &ctx,
+        "000.00.00.H26",
+        "UBND thành phố Hà Nội",
+        &b.url("/api/v1/edxml/inbox"),
+        SECRET,
+    )
+    .await
+    .unwrap();
+    let mut delivered = Value::Null;
+    for _ in 0..40 {
+        motcua_web::notify::deliver_due(&a.state).await.unwrap();
+        let doc = motcua_store::document::find(a.db.conn(), id.parse().unwrap())
+            .await
+            .unwrap();
+        if doc.exchange_status.as_deref() == Some("03") {
+            delivered = motcua_web::api::document::doc_json(&doc);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        delivered["exchange_status"], "03",
+        "delivered after the partner came back"
+    );
     let (s, sent) = post(
         &a,
         &officer,

@@ -50,6 +50,9 @@ pub async fn deliver_due(state: &AppState) -> Result<(usize, usize), motcua_stor
 async fn send(state: &AppState, m: &outbox::Model) -> Result<(), String> {
     let payload: serde_json::Value =
         serde_json::from_str(&m.payload).map_err(|e| format!("payload: {e}"))?;
+    if m.topic == motcua_store::document::EDXML_TOPIC {
+        return crate::api::exchange::deliver_queued(state, &payload).await;
+    }
     let code = payload["code"].as_str().unwrap_or_default();
     let sink = state.config.notify_sink.trim();
     if sink == "log" {

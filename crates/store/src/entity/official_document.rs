@@ -41,6 +41,8 @@ pub struct Model {
     pub sender_organ_id: Option<String>,
     /// The last exchange status (QCVN 102 codes 01–06, 13–15).
     pub exchange_status: Option<String>,
+    /// The partner's description with its last status (e.g. why it refused), or the last delivery error.
+    pub exchange_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! Exchange of documents between agencies (QCVN 102:2016; Decree 30/2020/NĐ-CP art. 16, 20–23):
 //! the partners an installation exchanges with, and on each document its exchange id (edXML
-//! DocumentId, for de-duplication), its sender and its last exchange status (01–06, 13–15).
+//! DocumentId, for de-duplication), its sender, its last exchange status (01–06, 13–15, or `queued`)
+//! and the partner's description with it.
 
 use sea_orm_migration::prelude::*;
 
@@ -25,6 +26,7 @@ enum OfficialDocument {
     ExternalId,
     SenderOrganId,
     ExchangeStatus,
+    ExchangeNote,
 }
 
 #[async_trait::async_trait]
@@ -67,6 +69,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        m.alter_table(
+            Table::alter()
+                .table(OfficialDocument::Table)
+                .add_column(ColumnDef::new(OfficialDocument::ExchangeNote).text().null())
+                .to_owned(),
+        )
+        .await?;
         // A DocumentId is registered once per agency and direction.
         m.create_index(
             Index::create()

@@ -248,6 +248,7 @@ async fn status_arrived(
                         d.id,
                         None,
                         Status::RecallAgreed.code(),
+                        &s.description,
                     )
                     .await?;
                     let answer = status_about(
@@ -273,6 +274,7 @@ async fn status_arrived(
                         d.id,
                         None,
                         s.status.code(),
+                        &s.description,
                     )
                     .await?;
                     let answer = status_about(
@@ -299,7 +301,10 @@ pub struct SendRequest {
     pub organ_id: String,
 }
 
-async fn deliver(partner: &partners::Partner, body: Vec<u8>) -> ApiResult<StatusMessage> {
+pub(crate) async fn deliver(
+    partner: &partners::Partner,
+    body: Vec<u8>,
+) -> ApiResult<StatusMessage> {
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(30))
         .build()
@@ -398,21 +403,65 @@ pub async fn send_document(
         trace: vec![],
         attachments: vec![],
     };
-    let answer = deliver(&partner, package.to_xml()).await?;
     let ctx = caller.audit_ctx(crate::ops::operation_id());
-    let d = docs::set_exchange(
+    let xml_text =
+        String::from_utf8(package.to_xml()).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    docs::queue_send(
         &state.db,
         &ctx,
         d.id,
-        Some(&document_id),
-        answer.status.code(),
+        &document_id,
+        &partner.organ_id,
+        xml_text,
     )
     .await?;
-    let mut v = crate::api::document::doc_json(&d);
-    v["exchange_status"] = answer.status.code().into();
-    v["exchange_description"] = answer.description.into();
-    v["external_id"] = document_id.into();
-    Ok(axum::Json(v))
+    // One attempt now; when the partner cannot be reached the notifier retries with back-off.
+    if let Err(e) = crate::notify::deliver_due(&state).await {
+        tracing::warn!(error = %e, "exchange delivery round failed; the notifier retries");
+    }
+    let d = docs::find(state.db.conn(), d.id).await?;
+    Ok(axum::Json(crate::api::document::doc_json(&d)))
+}
+
+/// Delivers a queued package (the notifier calls this for outbox messages of the edXML topic) and
+/// records the partner's answer on the document. An error is retried with back-off.
+pub(crate) async fn deliver_queued(
+    state: &AppState,
+    payload: &serde_json::Value,
+) -> Result<(), String> {
+    let organ_id = payload["organ_id"].as_str().unwrap_or_default();
+    let id: Uuid = payload["document_id"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .ok_or("payload without document_id")?;
+    let partner = partners::partner(state.db.conn(), organ_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no exchange partner {organ_id}"))?;
+    let package = payload["package"]
+        .as_str()
+        .unwrap_or_default()
+        .as_bytes()
+        .to_vec();
+    let answer = deliver(&partner, package)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let d = docs::find(state.db.conn(), id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let ctx = system_ctx(d.agency_id, organ_id);
+    docs::set_exchange(
+        &state.db,
+        &ctx,
+        id,
+        None,
+        answer.status.code(),
+        &answer.description,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tracing::info!(document = %id, partner = %organ_id, status = answer.status.code(), "edXML delivered");
+    Ok(())
 }
 
 /// Asks the partner to recall a document sent to it (status 13); records its answer (14 or 15).
@@ -454,9 +503,14 @@ pub async fn recall_document(
     );
     let answer = deliver(&partner, ask.to_xml()).await?;
     let ctx = caller.audit_ctx(crate::ops::operation_id());
-    let d = docs::set_exchange(&state.db, &ctx, d.id, None, answer.status.code()).await?;
-    let mut v = crate::api::document::doc_json(&d);
-    v["exchange_status"] = answer.status.code().into();
-    v["exchange_description"] = answer.description.into();
-    Ok(axum::Json(v))
+    let d = docs::set_exchange(
+        &state.db,
+        &ctx,
+        d.id,
+        None,
+        answer.status.code(),
+        &answer.description,
+    )
+    .await?;
+    Ok(axum::Json(crate::api::document::doc_json(&d)))
 }
