@@ -293,6 +293,44 @@ pub(crate) fn register_row(d: &store::Document) -> Vec<String> {
     ]
 }
 
+/// The register of a year as a download: `csv` (BOM, `;`) or `xlsx`, named `so-van-ban-di-2026.xlsx`.
+pub(crate) fn register_file(
+    docs: &[store::Document],
+    direction: &str,
+    year: i32,
+    format: &str,
+) -> Result<axum::response::Response, String> {
+    let table: Vec<Vec<String>> = docs.iter().map(register_row).collect();
+    let (slug, sheet) = if direction == "out" {
+        ("di", "VanBanDi")
+    } else {
+        ("den", "VanBanDen")
+    };
+    let (bytes, content_type) = if format == "csv" {
+        (
+            motcua_render::table::csv(&REGISTER_HEADER, &table)?,
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        (
+            motcua_render::table::xlsx(sheet, &REGISTER_HEADER, &table)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    let name = format!("so-van-ban-{slug}-{year}.{format}");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The register of issued documents of a year, by series and number (Annex IV).
 #[utoipa::path(get, path = "/api/v1/documents", tag = "document", operation_id = "document_register",
     params(RegisterQuery), security(("bearer" = [])),
@@ -325,43 +363,8 @@ pub async fn document_register(
     match q.format.as_deref() {
         None | Some("json") => {}
         Some(f @ ("csv" | "xlsx")) => {
-            let header = REGISTER_HEADER;
-            let table: Vec<Vec<String>> = rows.iter().map(register_row).collect();
-            let name = format!(
-                "so-van-ban-{}-{year}.{f}",
-                if direction == "out" { "di" } else { "den" }
-            );
-            let (bytes, content_type) = if f == "csv" {
-                (
-                    motcua_render::table::csv(&header, &table),
-                    "text/csv; charset=utf-8",
-                )
-            } else {
-                (
-                    motcua_render::table::xlsx(
-                        if direction == "out" {
-                            "VanBanDi"
-                        } else {
-                            "VanBanDen"
-                        },
-                        &header,
-                        &table,
-                    ),
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
-            };
-            let bytes = bytes.map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
-            return Ok((
-                [
-                    (header::CONTENT_TYPE, content_type.to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response());
+            return register_file(&rows, direction, year, f)
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)));
         }
         Some(_) => {
             return Err(ApiError::Invalid(vec![FieldError::new(

@@ -7,8 +7,8 @@ use crate::error::{PageError, PageResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::Datelike;
 use motcua_domain::access::Scope;
 use motcua_store::document as store;
@@ -57,48 +57,14 @@ pub async fn register(
         docs.retain(|d| d.drafting_unit_id.is_some_and(|u| units.contains(&u)));
         drafts.retain(|d| d.drafting_unit_id.is_some_and(|u| units.contains(&u)));
     }
+    if let Some(f @ ("csv" | "xlsx")) = q.dinh_dang.as_deref() {
+        return crate::api::document::register_file(&docs, "out", year, f)
+            .map_err(|e| PageError::Internal(anyhow::anyhow!(e)));
+    }
     let rows: Vec<Vec<String>> = docs
         .iter()
         .map(crate::api::document::register_row)
         .collect();
-    let header = crate::api::document::REGISTER_HEADER;
-    match q.dinh_dang.as_deref() {
-        Some("csv") => {
-            let bytes = motcua_render::table::csv(&header, &rows)
-                .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))?;
-            return Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"so-van-ban-di-{year}.csv\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response());
-        }
-        Some("xlsx") => {
-            let bytes = motcua_render::table::xlsx("VanBanDi", &header, &rows)
-                .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))?;
-            return Ok((
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_owned(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"so-van-ban-di-{year}.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response());
-        }
-        _ => {}
-    }
     let electronic = docs.iter().filter(|d| d.electronic).count();
     let total = docs.len();
     let share = if total == 0 {
