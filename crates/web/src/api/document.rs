@@ -210,7 +210,7 @@ pub async fn issue_document(
     Ok(axum::Json(doc_json(&d)))
 }
 
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     caller: &crate::auth::Caller,
     scope: motcua_domain::access::Scope,

@@ -293,6 +293,47 @@ async fn status_arrived(
     Err(ApiError::NotFound)
 }
 
+/// An outgoing document the caller may act on: of their agency and, for officers and leaders, of
+/// their unit (the same rule as issuing it).
+async fn outgoing(
+    state: &AppState,
+    caller: &crate::auth::Caller,
+    scope: motcua_domain::access::Scope,
+    id: Uuid,
+) -> ApiResult<docs::Document> {
+    let d = docs::find(state.db.conn(), id).await?;
+    crate::api::document::visible(state, caller, scope, &d).await?;
+    if d.direction != "out" {
+        return Err(ApiError::NotFound);
+    }
+    Ok(d)
+}
+
+/// An exchange partner by OrganId, or a field error on `organ_id`.
+async fn partner_named(state: &AppState, organ_id: &str) -> ApiResult<partners::Partner> {
+    partners::partner(state.db.conn(), organ_id.trim())
+        .await?
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "organ_id",
+                "cơ quan này chưa được kết nối liên thông",
+            )])
+        })
+}
+
+/// One HTTP client for every delivery (its connection pool is reused).
+fn client() -> ApiResult<&'static reqwest::Client> {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    if let Some(c) = CLIENT.get() {
+        return Ok(c);
+    }
+    let c = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    Ok(CLIENT.get_or_init(|| c))
+}
+
 /// Where to send.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -305,10 +346,7 @@ pub(crate) async fn deliver(
     partner: &partners::Partner,
     body: Vec<u8>,
 ) -> ApiResult<StatusMessage> {
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    let client = client()?;
     let r = client
         .post(&partner.inbox_url)
         .bearer_auth(&partner.token)
@@ -338,27 +376,17 @@ pub(crate) async fn deliver(
         (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn send_document(
     State(state): State<AppState>,
-    Api { caller, .. }: Api<ManageDocuments>,
+    Api { caller, scope, .. }: Api<ManageDocuments>,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SendRequest>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let d = docs::find(state.db.conn(), id).await?;
-    if d.agency_id != caller.user.agency_id || d.direction != "out" {
-        return Err(ApiError::NotFound);
-    }
+    let d = outgoing(&state, &caller, scope, id).await?;
     let (Some(number), Some(issued_at)) = (d.number, d.issued_at) else {
         return Err(ApiError::Conflict(
             "văn bản chưa được ban hành (chưa có số)".into(),
         ));
     };
-    let partner = partners::partner(state.db.conn(), req.organ_id.trim())
-        .await?
-        .ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "organ_id",
-                "cơ quan này chưa được kết nối liên thông",
-            )])
-        })?;
+    let partner = partner_named(&state, &req.organ_id).await?;
     let org = state.org().await?;
     let ours = org.agency(d.agency_id).ok_or(ApiError::NotFound)?;
     let date = issued_at
@@ -470,27 +498,17 @@ pub(crate) async fn deliver_queued(
     responses((status = 200, description = "the document with the partner's answer"), (status = 409, body = ErrorEnvelope)))]
 pub async fn recall_document(
     State(state): State<AppState>,
-    Api { caller, .. }: Api<ManageDocuments>,
+    Api { caller, scope, .. }: Api<ManageDocuments>,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SendRequest>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let d = docs::find(state.db.conn(), id).await?;
-    if d.agency_id != caller.user.agency_id || d.direction != "out" {
-        return Err(ApiError::NotFound);
-    }
+    let d = outgoing(&state, &caller, scope, id).await?;
     let Some(external_id) = d.external_id.clone() else {
         return Err(ApiError::Conflict(
             "văn bản chưa được gửi liên thông".into(),
         ));
     };
-    let partner = partners::partner(state.db.conn(), req.organ_id.trim())
-        .await?
-        .ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "organ_id",
-                "cơ quan này chưa được kết nối liên thông",
-            )])
-        })?;
+    let partner = partner_named(&state, &req.organ_id).await?;
     let org = state.org().await?;
     let ours = org.agency(d.agency_id).ok_or(ApiError::NotFound)?;
     let ask = status_about(
