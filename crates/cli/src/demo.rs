@@ -232,6 +232,12 @@ pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<
     if dossiers > 0 {
         println!("demo dossiers: {dossiers} filed, in every state");
     }
+    let documents = motcua_web::demo::load_documents(db, config)
+        .await
+        .map_err(|e| Failure::from(e.context("demo documents")))?;
+    if documents > 0 {
+        println!("demo official documents: {documents} (outgoing signed, incoming in handling)");
+    }
 
     println!(
         "demo data ready: {} with {} units; {created} demo account(s) created (password: {})",

@@ -204,6 +204,95 @@ pub fn code(number: i64, notation: &str) -> String {
     format!("{}/{}", number_text(number), notation)
 }
 
+/// A step in handling an incoming document (Decree 30/2020/NĐ-CP art. 24: the office presents the
+/// registered document to the leader the same day or the next working day; the leader assigns the
+/// unit that handles it, with a due date; the unit reports progress and completion). Each step is
+/// reported to the sender with the QCVN 102:2016 status of [`HandlingStep::status_code`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandlingStep {
+    /// Trình lãnh đạo.
+    Present,
+    /// Phân công (giao đơn vị xử lý, hạn xử lý); a leader may assign again.
+    Assign,
+    /// Đang xử lý.
+    Start,
+    /// Hoàn thành.
+    Complete,
+}
+
+impl HandlingStep {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "present" => Self::Present,
+            "assign" => Self::Assign,
+            "start" => Self::Start,
+            "complete" => Self::Complete,
+            _ => return None,
+        })
+    }
+
+    /// The handling status the step leads to.
+    pub fn target(self) -> &'static str {
+        match self {
+            Self::Present => "presented",
+            Self::Assign => "assigned",
+            Self::Start => "in_progress",
+            Self::Complete => "completed",
+        }
+    }
+
+    /// The QCVN 102:2016 status reported to the sender: 04 assigned, 05 in progress, 06 completed;
+    /// presenting to the leader is internal (none).
+    pub fn status_code(self) -> Option<&'static str> {
+        match self {
+            Self::Present => None,
+            Self::Assign => Some("04"),
+            Self::Start => Some("05"),
+            Self::Complete => Some("06"),
+        }
+    }
+
+    /// Whether the step may follow the current handling status; otherwise the reason, in Vietnamese.
+    pub fn allowed_from(self, status: &str) -> Result<(), &'static str> {
+        let ok = match self {
+            Self::Present => status == "registered",
+            // The leader assigns what was presented (or, taking it up directly, what was
+            // registered), and may reassign work not yet completed.
+            Self::Assign => matches!(
+                status,
+                "registered" | "presented" | "assigned" | "in_progress"
+            ),
+            Self::Start => status == "assigned",
+            Self::Complete => matches!(status, "assigned" | "in_progress"),
+        };
+        if ok {
+            return Ok(());
+        }
+        Err(match status {
+            "completed" => "văn bản đã được xử lý xong",
+            "recalled" => "văn bản đã bị bên gửi lấy lại",
+            _ => match self {
+                Self::Present => "văn bản đã được trình lãnh đạo",
+                Self::Assign => "văn bản không ở trạng thái có thể phân công",
+                Self::Start | Self::Complete => "văn bản chưa được lãnh đạo phân công xử lý",
+            },
+        })
+    }
+}
+
+/// The handling status in Vietnamese, for pages and registers.
+pub fn handling_label_vi(status: &str) -> &'static str {
+    match status {
+        "registered" => "Đã vào sổ, chờ trình",
+        "presented" => "Đã trình lãnh đạo",
+        "assigned" => "Đã phân công",
+        "in_progress" => "Đang xử lý",
+        "completed" => "Hoàn thành",
+        "recalled" => "Đã bị lấy lại",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +326,24 @@ mod tests {
         assert_eq!(series(&cv, Secrecy::Secret), "mat");
         assert_eq!(series(&tt, Secrecy::None), "vbqppl:TT");
         assert!(DocType::parse("khong_co").is_none());
+    }
+
+    #[test]
+    fn handling_goes_forward_only() {
+        use HandlingStep as S;
+        assert!(S::Present.allowed_from("registered").is_ok());
+        assert!(S::Present.allowed_from("presented").is_err());
+        assert!(S::Assign.allowed_from("presented").is_ok());
+        assert!(S::Assign.allowed_from("in_progress").is_ok());
+        assert!(S::Start.allowed_from("presented").is_err());
+        assert!(S::Complete.allowed_from("in_progress").is_ok());
+        assert_eq!(
+            S::Complete.allowed_from("completed"),
+            Err("văn bản đã được xử lý xong")
+        );
+        assert!(S::Assign.allowed_from("recalled").is_err());
+        assert_eq!(S::Assign.status_code(), Some("04"));
+        assert_eq!(S::Complete.status_code(), Some("06"));
+        assert_eq!(S::Present.status_code(), None);
     }
 }

@@ -1,4 +1,5 @@
-//! The one-stop forms as PDF (Circular 01/2018/TT-VPCP, annex: forms 01–05), typeset by typst with
+//! The one-stop forms as PDF (Circular 01/2018/TT-VPCP, annex: forms 01–05) and official documents
+//! in the layout of Decree 30/2020/NĐ-CP Annex I ([`official`]), typeset by typst with
 //! embedded Liberation Serif (metric-compatible with Times New Roman, which Decree 30/2020 expects;
 //! SIL Open Font License, see fonts/LICENSE-LiberationFonts.txt). No system fonts and no packages are
 //! loaded: the output depends only on the template and the data.
@@ -11,6 +12,8 @@ use std::sync::LazyLock;
 use typst::foundations::{Dict, IntoValue, Str};
 use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
+
+pub mod official;
 
 static TEMPLATE: &str = include_str!("../templates/forms.typ");
 static SERIF: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");

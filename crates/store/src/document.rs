@@ -9,7 +9,8 @@ use crate::audit::{self, AuditCtx, Change};
 use crate::db::{Backend, Db};
 use crate::entity::official_document;
 use crate::error::{Result, StoreError};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use motcua_domain::document::HandlingStep;
 use motcua_domain::time::VN_OFFSET;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
@@ -39,6 +40,10 @@ pub struct NewDocument {
     pub electronic: bool,
     pub pdf_upload_id: Option<Uuid>,
     pub created_by: Option<Uuid>,
+    /// Content drafted in motcua (outgoing), rendered to the Annex I layout when issued.
+    pub content: Option<String>,
+    /// For an incoming electronic document: the state of its signatures when it arrived.
+    pub signature_state: Option<String>,
 }
 
 /// Stores a draft; audited.
@@ -76,6 +81,14 @@ pub async fn create_draft(db: &Db, ctx: &AuditCtx, new: NewDocument) -> Result<D
         sender_organ_id: Set(None),
         exchange_status: Set(None),
         exchange_note: Set(None),
+        handling_status: Set(None),
+        leader_id: Set(None),
+        handling_unit_id: Set(None),
+        due_date: Set(None),
+        handling_note: Set(None),
+        completed_at: Set(None),
+        signature_state: Set(None),
+        content: Set(new.content.clone()),
     }
     .insert(&txn)
     .await?;
@@ -226,6 +239,7 @@ pub async fn register_incoming(
     new: NewDocument,
     code: &str,
     at: DateTime<Utc>,
+    pdf: Option<crate::dossier::NewUpload>,
 ) -> Result<(Document, bool)> {
     if let Some(found) = by_external(db.conn(), agency_id, "in", external_id).await? {
         return Ok((found, false));
@@ -233,6 +247,10 @@ pub async fn register_incoming(
     let txn = db.begin_write().await?;
     let year = at.with_timezone(&VN_OFFSET).year();
     let number = next_number(db, &txn, agency_id, year, "den").await?;
+    let pdf_upload_id = match pdf {
+        Some(u) => Some(crate::dossier::insert_upload(db, &txn, ctx, u).await?.id),
+        None => None,
+    };
     let id = Uuid::now_v7();
     let now = Utc::now();
     let model = official_document::ActiveModel {
@@ -255,7 +273,7 @@ pub async fn register_incoming(
         authority_mark: Set(new.authority_mark.clone()),
         recipients: Set(new.recipients.clone()),
         electronic: Set(true),
-        pdf_upload_id: Set(None),
+        pdf_upload_id: Set(pdf_upload_id),
         issued_at: Set(Some(at)),
         created_by: Set(None),
         created_at: Set(now),
@@ -265,6 +283,14 @@ pub async fn register_incoming(
         sender_organ_id: Set(Some(sender_organ_id.to_owned())),
         exchange_status: Set(Some("03".to_owned())),
         exchange_note: Set(None),
+        handling_status: Set(Some("registered".to_owned())),
+        leader_id: Set(None),
+        handling_unit_id: Set(None),
+        due_date: Set(None),
+        handling_note: Set(None),
+        completed_at: Set(None),
+        signature_state: Set(new.signature_state.clone()),
+        content: Set(None),
     }
     .insert(&txn)
     .await;
@@ -326,9 +352,14 @@ pub async fn set_exchange(
         .await?
         .ok_or(StoreError::NotFound)?;
     let before = doc.exchange_status.clone();
+    let direction = doc.direction.clone();
     let mut a = doc.into_active_model();
     if let Some(x) = external_id {
         a.external_id = Set(Some(x.to_owned()));
+    }
+    // A recall agreed by the recipient (art. 23): the incoming document leaves the work lists.
+    if status == "14" && direction == "in" {
+        a.handling_status = Set(Some("recalled".to_owned()));
     }
     a.exchange_status = Set(Some(status.to_owned()));
     a.exchange_note = Set(Some(note.chars().take(500).collect()));
@@ -373,22 +404,11 @@ pub async fn queue_send(
     a.exchange_status = Set(Some("queued".to_owned()));
     a.updated_at = Set(Utc::now());
     let updated = a.update(&txn).await?;
-    let now = Utc::now();
-    crate::entity::outbox::Entity::insert(crate::entity::outbox::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        agency_id: Set(agency_id),
-        topic: Set(EDXML_TOPIC.to_owned()),
-        dossier_id: Set(None),
-        payload: Set(
-            json!({"document_id": id, "organ_id": organ_id, "package": package_xml}).to_string(),
-        ),
-        created_at: Set(now),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        delivered_at: Set(None),
-        last_error: Set(None),
-    })
-    .exec_without_returning(&txn)
+    enqueue(
+        &txn,
+        agency_id,
+        json!({"document_id": id, "organ_id": organ_id, "package": package_xml}),
+    )
     .await?;
     audit::append(
         db,
@@ -409,3 +429,153 @@ pub async fn queue_send(
 
 /// The outbox topic of edXML deliveries.
 pub const EDXML_TOPIC: &str = "edxml_send";
+
+async fn enqueue(txn: &DatabaseTransaction, agency_id: Uuid, payload: Json) -> Result<()> {
+    let now = Utc::now();
+    crate::entity::outbox::Entity::insert(crate::entity::outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        agency_id: Set(agency_id),
+        topic: Set(EDXML_TOPIC.to_owned()),
+        dossier_id: Set(None),
+        payload: Set(payload.to_string()),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        delivered_at: Set(None),
+        last_error: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// A step in handling an incoming document, as the caller asked for it.
+#[derive(Debug, Clone)]
+pub struct HandlingChange {
+    pub step: HandlingStep,
+    /// Present: the leader it goes to.
+    pub leader_id: Option<Uuid>,
+    /// Assign: the unit and the due date.
+    pub unit_id: Option<Uuid>,
+    pub due_date: Option<NaiveDate>,
+    /// The leader's instruction or the unit's report.
+    pub note: Option<String>,
+}
+
+/// Takes an incoming document one step further (Decree 30/2020/NĐ-CP art. 24), checked against
+/// its handling status and the version the caller saw; the status for the sender (04–06, an edXML
+/// status message built by the caller) is queued in the outbox in the same transaction. Audited.
+pub async fn handle_incoming(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    expected_version: i64,
+    change: HandlingChange,
+    report: Option<(String, String)>,
+) -> Result<Document> {
+    let txn = db.begin_write().await?;
+    let doc = official_document::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if doc.direction != "in" {
+        return Err(StoreError::NotFound);
+    }
+    let from = doc.handling_status.clone().unwrap_or_default();
+    change
+        .step
+        .allowed_from(&from)
+        .map_err(|m| StoreError::Conflict(m.into()))?;
+    if doc.version != expected_version {
+        return Err(StoreError::Conflict(
+            "văn bản đã được người khác cập nhật; tải lại để xem".into(),
+        ));
+    }
+    let agency_id = doc.agency_id;
+    let now = Utc::now();
+    let mut a = doc.into_active_model();
+    a.handling_status = Set(Some(change.step.target().to_owned()));
+    match change.step {
+        HandlingStep::Present => a.leader_id = Set(change.leader_id),
+        HandlingStep::Assign => {
+            a.handling_unit_id = Set(change.unit_id);
+            a.due_date = Set(change.due_date);
+        }
+        HandlingStep::Start => {}
+        HandlingStep::Complete => a.completed_at = Set(Some(now)),
+    }
+    if let Some(n) = &change.note {
+        a.handling_note = Set(Some(n.clone()));
+    }
+    if let Some(code) = change.step.status_code() {
+        a.exchange_status = Set(Some(code.to_owned()));
+    }
+    a.updated_at = Set(now);
+    a.version = Set(expected_version + 1);
+    let updated = a.update(&txn).await?;
+    if let Some((organ_id, xml)) = report {
+        enqueue(
+            &txn,
+            agency_id,
+            json!({"document_id": id, "organ_id": organ_id, "package": xml, "status_only": true}),
+        )
+        .await?;
+    }
+    audit::append(
+        db,
+        &txn,
+        ctx,
+        Change {
+            action: "document.handling",
+            object_type: "official_document",
+            object_id: id.to_string(),
+            before: json!({"handling_status": from}),
+            after: json!({
+                "handling_status": updated.handling_status, "leader_id": updated.leader_id,
+                "handling_unit_id": updated.handling_unit_id, "due_date": updated.due_date,
+            }),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Stores the rendered and signed PDF of an issued document with the state of its signatures, in
+/// one transaction; audited.
+pub async fn attach_pdf(
+    db: &Db,
+    ctx: &AuditCtx,
+    id: Uuid,
+    pdf: crate::dossier::NewUpload,
+    signature_state: &str,
+) -> Result<Document> {
+    let txn = db.begin_write().await?;
+    let doc = official_document::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let upload = crate::dossier::insert_upload(db, &txn, ctx, pdf).await?;
+    let version = doc.version;
+    let mut a = doc.into_active_model();
+    a.pdf_upload_id = Set(Some(upload.id));
+    a.signature_state = Set(Some(signature_state.to_owned()));
+    a.updated_at = Set(Utc::now());
+    a.version = Set(version + 1);
+    let updated = a.update(&txn).await?;
+    audit::append(
+        db,
+        &txn,
+        ctx,
+        Change {
+            action: "document.pdf_attached",
+            object_type: "official_document",
+            object_id: id.to_string(),
+            before: json!(null),
+            after: json!({"upload_id": upload.id, "sha256": upload.sha256, "signature_state": signature_state}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}

@@ -53,10 +53,22 @@ pub struct UploadMeta {
 }
 
 pub async fn save_upload(db: &Db, ctx: &AuditCtx, new: NewUpload) -> Result<UploadMeta> {
+    let txn = db.begin_write().await?;
+    let meta = insert_upload(db, &txn, ctx, new).await?;
+    txn.commit().await?;
+    Ok(meta)
+}
+
+/// Stores an upload inside the caller's transaction; audited.
+pub(crate) async fn insert_upload(
+    db: &Db,
+    txn: &DatabaseTransaction,
+    ctx: &AuditCtx,
+    new: NewUpload,
+) -> Result<UploadMeta> {
     let sha = hex::encode(Sha256::digest(&new.content));
     let size = i64::try_from(new.content.len()).unwrap_or(i64::MAX);
     let id = Uuid::now_v7();
-    let txn = db.begin_write().await?;
     upload::ActiveModel {
         id: Set(id),
         agency_id: Set(new.agency_id),
@@ -69,11 +81,11 @@ pub async fn save_upload(db: &Db, ctx: &AuditCtx, new: NewUpload) -> Result<Uplo
         content: Set(new.content),
         created_at: Set(Utc::now()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::append(
         db,
-        &txn,
+        txn,
         ctx,
         Change {
             action: "upload.create",
@@ -84,7 +96,6 @@ pub async fn save_upload(db: &Db, ctx: &AuditCtx, new: NewUpload) -> Result<Uplo
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(UploadMeta {
         id,
         agency_id: new.agency_id,

@@ -13,6 +13,7 @@ pub mod health;
 pub mod json;
 pub mod limiter;
 pub mod notify;
+pub mod official;
 pub mod ops;
 pub mod pages;
 pub mod signin;

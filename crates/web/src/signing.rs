@@ -428,31 +428,57 @@ pub fn sign_result(
     reason: &str,
     at: chrono::DateTime<chrono::FixedOffset>,
 ) -> Result<Vec<u8>, motcua_sign::SignError> {
-    use motcua_sign::pdf::Appearance;
     let pages = motcua_sign::pdf::page_count(pdf)?;
-    let signature_rect = [340.0, 70.0, 520.0, 130.0];
+    sign_in_slot(
+        pdf,
+        person,
+        organisation,
+        reason,
+        at,
+        pages,
+        [340.0, 70.0, 520.0, 130.0],
+    )
+}
+
+/// Signs `pdf` as the person, with their signature image in `rect` on `page`, then as the
+/// organisation, with the seal image over the left third of the signature (Decree 30/2020/NĐ-CP
+/// Annex I §II.6), each as its own incremental update.
+pub fn sign_in_slot(
+    pdf: &[u8],
+    person: Option<&Loaded>,
+    organisation: Option<&Loaded>,
+    reason: &str,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    page: usize,
+    rect: [f32; 4],
+) -> Result<Vec<u8>, motcua_sign::SignError> {
+    use motcua_sign::pdf::Appearance;
     let mut out = pdf.to_vec();
     if let Some(p) = person {
         let mut options = motcua_sign::SignOptions::at(at);
         options.reason = Some(reason.to_owned());
         options.appearance = Some(Appearance {
-            page: pages,
-            rect: signature_rect,
+            page,
+            rect,
             image: p.image.clone(),
         });
         out = motcua_sign::sign_pdf(&out, &p.signer, &options)?;
     }
     if let Some(o) = organisation {
-        let third = (signature_rect[2] - signature_rect[0]) / 3.0;
+        // The seal (round, about 3.5 cm) is centred on the left edge of the signature's room
+        // and covers its left third.
+        let third = (rect[2] - rect[0]) / 3.0;
+        let middle = (rect[1] + rect[3]) / 2.0;
+        let radius = third.max((rect[3] - rect[1]) / 2.0 + 10.0);
         let mut options = motcua_sign::SignOptions::at(at);
         options.reason = Some("Đóng dấu cơ quan".to_owned());
         options.appearance = Some(Appearance {
-            page: pages,
+            page,
             rect: [
-                signature_rect[0] - 45.0,
-                50.0,
-                signature_rect[0] + third,
-                150.0,
+                rect[0] + third - 2.0 * radius,
+                middle - radius,
+                rect[0] + third,
+                middle + radius,
             ],
             image: o.image.clone(),
         });

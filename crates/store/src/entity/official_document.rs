@@ -43,6 +43,23 @@ pub struct Model {
     pub exchange_status: Option<String>,
     /// The partner's description with its last status (e.g. why it refused), or the last delivery error.
     pub exchange_note: Option<String>,
+    /// An incoming document's handling (Decree 30/2020 art. 24): `registered`, `presented`,
+    /// `assigned`, `in_progress`, `completed`.
+    pub handling_status: Option<String>,
+    /// The leader it was presented to.
+    pub leader_id: Option<Uuid>,
+    /// The unit the leader assigned it to.
+    pub handling_unit_id: Option<Uuid>,
+    /// The due date the leader set.
+    pub due_date: Option<Date>,
+    /// The leader's instruction, then the unit's report.
+    pub handling_note: Option<String>,
+    pub completed_at: Option<DateTimeUtc>,
+    /// The digital signatures the document carries: `valid` (intact, trusted), `untrusted` (intact,
+    /// chain not to our roots), `none`; null for paper documents.
+    pub signature_state: Option<String>,
+    /// The content drafted in motcua (rendered to the Annex I layout when issued).
+    pub content: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

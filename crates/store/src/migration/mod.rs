@@ -14,6 +14,7 @@ mod m20261126_000005_dossier_indexes;
 mod m20261126_000006_pki;
 mod m20261126_000007_official_document;
 mod m20261126_000008_exchange;
+mod m20261126_000009_document_handling;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_pki::Migration),
             Box::new(m20261126_000007_official_document::Migration),
             Box::new(m20261126_000008_exchange::Migration),
+            Box::new(m20261126_000009_document_handling::Migration),
         ]
     }
 }

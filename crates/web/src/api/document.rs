@@ -51,6 +51,10 @@ pub struct DraftRequest {
     /// Handled electronically (true) or a paper document registered in the system.
     #[serde(default = "yes")]
     pub electronic: bool,
+    /// The content (paragraphs separated by blank lines), rendered to the Annex I layout and
+    /// signed when the document is issued; at most 50,000 characters.
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 fn yes() -> bool {
@@ -73,6 +77,12 @@ pub fn doc_json(d: &store::Document) -> Value {
         "recipients": d.recipients, "electronic": d.electronic, "issued_at": d.issued_at,
         "version": d.version, "external_id": d.external_id, "sender_organ_id": d.sender_organ_id,
         "exchange_status": d.exchange_status, "exchange_description": d.exchange_note,
+        "content": d.content, "signature_state": d.signature_state,
+        "pdf": d.pdf_upload_id.map(|_| format!("/api/v1/documents/{}/pdf", d.id)),
+        "handling": {
+            "status": d.handling_status, "leader_id": d.leader_id, "unit_id": d.handling_unit_id,
+            "due_date": d.due_date, "note": d.handling_note, "completed_at": d.completed_at,
+        },
     })
 }
 
@@ -138,6 +148,14 @@ pub async fn draft_document(
         }
         recipients.push(json!({"organ_id": r.organ_id.trim(), "name": name}));
     }
+    let content = req
+        .content
+        .as_deref()
+        .map(|c| motcua_domain::catalog::fold::nfc(c.trim()))
+        .filter(|c| !c.is_empty());
+    if content.as_ref().is_some_and(|c| c.chars().count() > 50_000) {
+        errors.push(FieldError::new("content", "nội dung tối đa 50.000 ký tự"));
+    }
     let (Some(doc_type), Some(urgency), Some(secrecy), true) =
         (doc_type, urgency, secrecy, errors.is_empty())
     else {
@@ -168,6 +186,8 @@ pub async fn draft_document(
         electronic: req.electronic,
         pdf_upload_id: None,
         created_by: Some(caller.user.id),
+        content,
+        signature_state: None,
     };
     let d = store::create_draft(
         &state.db,
@@ -199,15 +219,106 @@ pub async fn issue_document(
 ) -> ApiResult<axum::Json<Value>> {
     let d = store::find(state.db.conn(), id).await?;
     visible(&state, &caller, scope, &d).await?;
-    let d = store::issue(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        id,
-        req.version,
-        chrono::Utc::now(),
+    let ctx = caller.audit_ctx(crate::ops::operation_id());
+    let d = store::issue(&state.db, &ctx, id, req.version, chrono::Utc::now())
+        .await
+        .map_err(crate::official::says)?;
+    // The number exists once the issuing transaction committed; the document is then typeset
+    // with it and signed. A failure here leaves the document issued without its PDF, which
+    // `POST /api/v1/documents/{id}/sign` makes again; the answer says why.
+    match crate::official::render_and_sign(&state, &caller, &d).await {
+        Ok(Some(signed)) => Ok(axum::Json(doc_json(&signed))),
+        Ok(None) => Ok(axum::Json(doc_json(&d))),
+        Err(problem) => {
+            let mut v = doc_json(&d);
+            v["signing_problem"] = json!(problem);
+            Ok(axum::Json(v))
+        }
+    }
+}
+
+/// Typesets an issued document that has drafted content (Annex I) and signs it again, e.g. after
+/// the signing service was unavailable when it was issued.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/sign", tag = "document", operation_id = "sign_document",
+    security(("bearer" = [])),
+    responses((status = 200, description = "the document with its signed PDF"), (status = 404, body = ErrorEnvelope),
+        (status = 409, body = ErrorEnvelope)))]
+pub async fn sign_document(
+    State(state): State<AppState>,
+    Api { caller, scope, .. }: Api<ManageDocuments>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<Value>> {
+    let d = store::find(state.db.conn(), id).await?;
+    visible(&state, &caller, scope, &d).await?;
+    if d.direction != "out" || d.status != "issued" {
+        return Err(ApiError::Conflict(
+            "chỉ ký được văn bản đi đã ban hành (đã có số)".into(),
+        ));
+    }
+    if d.pdf_upload_id.is_some() {
+        return Err(ApiError::Conflict("văn bản đã được ký số".into()));
+    }
+    match crate::official::render_and_sign(&state, &caller, &d).await {
+        Ok(Some(signed)) => Ok(axum::Json(doc_json(&signed))),
+        Ok(None) => Err(ApiError::Conflict(
+            "văn bản không có nội dung soạn thảo để dàn trang".into(),
+        )),
+        Err(problem) => Err(ApiError::Conflict(problem)),
+    }
+}
+
+/// The PDF of a document: the signed Annex I rendering of an outgoing one, the signed file that
+/// came with an incoming one.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/pdf", tag = "document", operation_id = "document_pdf",
+    security(("bearer" = [])),
+    responses((status = 200, description = "application/pdf"), (status = 404, body = ErrorEnvelope)))]
+pub async fn document_pdf(
+    State(state): State<AppState>,
+    Api { caller, scope, .. }: Api<ManageDocuments>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::response::Response> {
+    let d = store::find(state.db.conn(), id).await?;
+    visible(&state, &caller, scope, &d).await?;
+    let upload = d.pdf_upload_id.ok_or(ApiError::NotFound)?;
+    let file = motcua_store::dossier::upload_content(state.db.conn(), upload).await?;
+    Ok(pdf_response(&d, file.content))
+}
+
+/// A document's PDF as a response, named after its number and notation.
+pub(crate) fn pdf_response(d: &store::Document, content: Vec<u8>) -> axum::response::Response {
+    let name = format!(
+        "{}.pdf",
+        d.code
+            .as_deref()
+            .unwrap_or("van-ban")
+            .replace(['/', '\\', '"'], "_")
+    );
+    // An ASCII name for old clients and the exact one in RFC 6266/5987 form (`15_QĐ-BTTTT.pdf`).
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c } else { '_' })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        content,
     )
-    .await?;
-    Ok(axum::Json(doc_json(&d)))
+        .into_response()
 }
 
 pub(crate) async fn visible(
@@ -221,11 +332,22 @@ pub(crate) async fn visible(
     }
     if scope == motcua_domain::access::Scope::OwnUnit {
         let units = state.org().await?.subtree(caller.user.unit_id);
-        if !d.drafting_unit_id.is_some_and(|u| units.contains(&u)) {
+        if !in_reach(d, &units, caller.user.id) {
             return Err(ApiError::NotFound);
         }
     }
     Ok(())
+}
+
+/// Whether a document is within the reach of a unit-scoped caller: drafted in their units, or
+/// incoming and assigned to one of them, or presented to them as the leader.
+pub(crate) fn in_reach(d: &store::Document, units: &[Uuid], account: Uuid) -> bool {
+    let mine = |u: Option<Uuid>| u.is_some_and(|u| units.contains(&u));
+    if d.direction == "in" {
+        mine(d.handling_unit_id) || d.leader_id == Some(account)
+    } else {
+        mine(d.drafting_unit_id)
+    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -293,14 +415,84 @@ pub(crate) fn register_row(d: &store::Document) -> Vec<String> {
     ]
 }
 
+/// The incoming register's columns (Decree 30/2020 Annex IV, sổ đăng ký văn bản đến), with the
+/// handling the leader recorded (art. 24) and the state of the digital signatures.
+pub(crate) const INCOMING_HEADER: [&str; 11] = [
+    "Ngày đến",
+    "Số đến",
+    "Tác giả",
+    "Số, ký hiệu",
+    "Tên loại và trích yếu nội dung",
+    "Độ khẩn",
+    "Đơn vị hoặc người nhận",
+    "Hạn xử lý",
+    "Tình trạng xử lý",
+    "Chữ ký số",
+    "Ghi chú",
+];
+
+/// One row of the incoming register.
+pub(crate) fn incoming_row(d: &store::Document, org: &crate::state::OrgSnapshot) -> Vec<String> {
+    let sender = d
+        .recipients
+        .as_array()
+        .and_then(|a| a.first())
+        .and_then(|r| r["name"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let type_name = DocType::parse(&d.doc_type).map_or(d.doc_type.as_str(), |t| t.name);
+    vec![
+        d.issued_at
+            .map(|t| {
+                t.with_timezone(&motcua_domain::time::VN_OFFSET)
+                    .format("%d/%m/%Y")
+                    .to_string()
+            })
+            .unwrap_or_default(),
+        d.number
+            .map(|n| rules::number_text(i64::from(n)))
+            .unwrap_or_default(),
+        sender,
+        d.code.clone().unwrap_or_default(),
+        format!("{type_name}: {}", d.subject),
+        Urgency::parse(&d.urgency)
+            .map_or("", Urgency::label_vi)
+            .to_owned(),
+        d.handling_unit_id
+            .and_then(|u| org.unit_by_id(u))
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+        d.due_date
+            .map(|t| t.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        rules::handling_label_vi(d.handling_status.as_deref().unwrap_or_default()).to_owned(),
+        match d.signature_state.as_deref() {
+            Some("valid") => "Hợp lệ",
+            Some("untrusted") => "Nguyên vẹn, chưa tin cậy gốc",
+            Some("none") => "Không có",
+            _ => "",
+        }
+        .to_owned(),
+        d.handling_note.clone().unwrap_or_default(),
+    ]
+}
+
 /// The register of a year as a download: `csv` (BOM, `;`) or `xlsx`, named `so-van-ban-di-2026.xlsx`.
 pub(crate) fn register_file(
     docs: &[store::Document],
     direction: &str,
     year: i32,
     format: &str,
+    org: &crate::state::OrgSnapshot,
 ) -> Result<axum::response::Response, String> {
-    let table: Vec<Vec<String>> = docs.iter().map(register_row).collect();
+    let (header_row, table): (&[&str], Vec<Vec<String>>) = if direction == "out" {
+        (&REGISTER_HEADER, docs.iter().map(register_row).collect())
+    } else {
+        (
+            &INCOMING_HEADER,
+            docs.iter().map(|d| incoming_row(d, org)).collect(),
+        )
+    };
     let (slug, sheet) = if direction == "out" {
         ("di", "VanBanDi")
     } else {
@@ -308,12 +500,12 @@ pub(crate) fn register_file(
     };
     let (bytes, content_type) = if format == "csv" {
         (
-            motcua_render::table::csv(&REGISTER_HEADER, &table)?,
+            motcua_render::table::csv(header_row, &table)?,
             "text/csv; charset=utf-8",
         )
     } else {
         (
-            motcua_render::table::xlsx(sheet, &REGISTER_HEADER, &table)?,
+            motcua_render::table::xlsx(sheet, header_row, &table)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     };
@@ -358,12 +550,13 @@ pub async fn document_register(
     let mut rows = store::register(state.db.conn(), caller.user.agency_id, direction, year).await?;
     if scope == motcua_domain::access::Scope::OwnUnit {
         let units = state.org().await?.subtree(caller.user.unit_id);
-        rows.retain(|d| d.drafting_unit_id.is_some_and(|u| units.contains(&u)));
+        rows.retain(|d| in_reach(d, &units, caller.user.id));
     }
     match q.format.as_deref() {
         None | Some("json") => {}
         Some(f @ ("csv" | "xlsx")) => {
-            return register_file(&rows, direction, year, f)
+            let org = state.org().await?;
+            return register_file(&rows, direction, year, f, &org)
                 .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)));
         }
         Some(_) => {
@@ -387,13 +580,13 @@ pub struct IndicatorQuery {
     pub year: Option<i32>,
 }
 
-/// Target T7.1 of the 2021 plan, live: documents handled electronically among all registered
-/// documents of the year (outgoing and incoming; paper ones are registered too). T7.2 (units that
-/// both send and receive digitally signed documents) needs the incoming register, not built yet:
-/// it is answered as `null` with the reason.
+/// Targets T7.1 and T7.2 of the 2021 plan, live from the registers of the year
+/// ([`crate::official::indicators`]): T7.1 documents handled electronically among all registered
+/// ones (outgoing and incoming, paper ones too); T7.2 units that both sent and received digitally
+/// signed documents among all units, with each unit's two flags.
 #[utoipa::path(get, path = "/api/v1/documents/indicators", tag = "document", operation_id = "document_indicators",
     params(IndicatorQuery), security(("bearer" = [])),
-    responses((status = 200, description = "{\"t7_1\":{\"electronic\",\"total\",\"ratio\"},\"t7_2\":null}")))]
+    responses((status = 200, description = "{\"t7_1\":{\"electronic\",\"total\",\"ratio\",\"goal\"},\"t7_2\":{\"units_signing\",\"units\",\"ratio\",\"goal\",\"per_unit\":[…]}}")))]
 pub async fn document_indicators(
     State(state): State<AppState>,
     Api { caller, .. }: Api<ManageDocuments>,
@@ -404,23 +597,53 @@ pub async fn document_indicators(
             .with_timezone(&motcua_domain::time::VN_OFFSET)
             .year()
     });
-    let mut total = 0usize;
-    let mut electronic = 0usize;
-    for direction in ["out", "in"] {
-        for d in store::register(state.db.conn(), caller.user.agency_id, direction, year).await? {
-            total += 1;
-            electronic += usize::from(d.electronic);
-        }
+    Ok(axum::Json(
+        crate::official::indicators(&state, caller.user.agency_id, year)
+            .await
+            .map_err(ApiError::Internal)?,
+    ))
+}
+
+/// A step in handling an incoming document.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandlingRequest {
+    /// `present` (to the leader), `assign` (a unit and a due date), `start`, `complete`.
+    pub step: String,
+    /// The version the caller last saw.
+    pub version: i64,
+    /// present: the leader's account (a unit leader or an administrator of the agency).
+    #[serde(default)]
+    pub leader_id: Option<Uuid>,
+    /// assign: the unit that handles it (id or code).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// assign: the due date, `YYYY-MM-DD`, not before today.
+    #[serde(default)]
+    pub due_date: Option<String>,
+    /// The leader's instruction or the unit's report (at most 2,000 characters).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Takes an incoming document one step further (Decree 30/2020/NĐ-CP art. 24): the office presents
+/// it to the leader, the leader assigns a unit and a due date, the unit starts and completes it.
+/// The sender is told with the status 04, 05, 06 through the outbox.
+#[utoipa::path(post, path = "/api/v1/documents/{id}/handling", tag = "document", operation_id = "handle_document",
+    request_body = HandlingRequest, security(("bearer" = [])),
+    responses((status = 200, description = "the document with its `handling`"), (status = 403, body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn handle_document(
+    State(state): State<AppState>,
+    Api { caller, scope, .. }: Api<ManageDocuments>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<HandlingRequest>,
+) -> ApiResult<axum::Json<Value>> {
+    let d = store::find(state.db.conn(), id).await?;
+    visible(&state, &caller, scope, &d).await?;
+    if d.direction != "in" {
+        return Err(ApiError::NotFound);
     }
-    let ratio = if total == 0 {
-        Value::Null
-    } else {
-        json!((electronic as f64 / total as f64 * 10_000.0).round() / 10_000.0)
-    };
-    Ok(axum::Json(json!({
-        "year": year,
-        "t7_1": {"electronic": electronic, "total": total, "ratio": ratio, "goal": 0.9},
-        "t7_2": Value::Null,
-        "t7_2_reason": "sổ văn bản đến chưa được xây dựng; chỉ tiêu 7.2 chưa tính được",
-    })))
+    let d = crate::official::handle(&state, &caller, &d, &req).await?;
+    Ok(axum::Json(doc_json(&d)))
 }

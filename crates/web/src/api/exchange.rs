@@ -1,20 +1,25 @@
 //! Exchanging documents with other installations as edXML (QCVN 102:2016; Decree 30/2020/NĐ-CP
-//! art. 16 sending, art. 20–22 receiving and acknowledging, art. 23 recall).
+//! art. 16 sending, art. 20–22 receiving and acknowledging, art. 23 recall, art. 24 handling).
 //!
 //! - `POST /api/v1/edxml/inbox`: a partner installation delivers a package or a status message,
 //!   authenticated by the bearer token agreed with it; the sender named in the package must be that
-//!   partner. A package addressed to one of our agencies is registered with the next arrival number
+//!   partner. Signed PDF attachments are verified on arrival: one whose signature is broken gets the
+//!   package refused (02, with the reason). A package addressed to one of our agencies is
+//!   registered with the next arrival number, its first PDF kept with the state of its signatures
 //!   (once per DocumentId: a repeated delivery is answered the same, nothing new is written) and
-//!   answered with status 03; a misaddressed or invalid one with status 02 and the reason (the HTTP
-//!   exchange itself succeeded: 200 with the status message). A recall
-//!   request (13) is agreed (14): the document is marked recalled, as art. 23 asks of the recipient.
-//! - `POST /api/v1/documents/{id}/send`: an issued document goes to a partner's inbox; its answer
-//!   (03, or 02 with the reason) is recorded on the document.
-//! - `POST /api/v1/documents/{id}/recall`: asks the partner to recall (13); records its answer.
+//!   answered with status 03; a misaddressed or unreadable one with 02 and the reason (the HTTP
+//!   exchange itself succeeded: 200 with the status message). A recall request (13) is agreed
+//!   (14): the document is marked recalled, as art. 23 asks of the recipient. Statuses 04–06 from a
+//!   recipient are recorded on the document we sent.
+//! - `POST /api/v1/documents/{id}/send`: an issued document, with its signed PDF, goes to a
+//!   partner's inbox through the outbox (queued with the document's status in one transaction,
+//!   tried at once, retried by the notifier with back-off); the partner's answer (03, or 02 with the
+//!   reason) is recorded on the document.
+//! - `POST /api/v1/documents/{id}/recall`: asks the partner to recall (13), directly (the answer,
+//!   14 or 15, is needed at once); records its answer.
 //!
-//! Delivery is direct and synchronous (one attempt, the answer recorded); queueing and retrying
-//! through the outbox is not built yet, nor TLS to partners (the HTTP client has no TLS feature:
-//! partners are reached through a TLS-terminating proxy or on a private network).
+//! The HTTP client has no TLS feature (reqwest with rustls would pull aws-lc-rs into the build):
+//! partners are reached through a TLS-terminating proxy or on a private network.
 
 use super::ErrorEnvelope;
 use crate::auth::{Api, ManageDocuments};
@@ -53,7 +58,7 @@ fn our_organ(a: &motcua_store::entity::agency::Model) -> Organ {
     }
 }
 
-fn status_about(
+pub(crate) fn status_about(
     from: &motcua_store::entity::agency::Model,
     document_id: &str,
     sender: &str,
@@ -160,14 +165,16 @@ pub async fn edxml_inbox(
         );
         return Ok(xml(StatusCode::OK, s.to_xml()));
     };
-    // Signed attachments are checked on arrival; one that is not intact is refused.
+    // Signed attachments are checked on arrival; one that is not intact is refused. The first PDF
+    // is kept with the state of its signatures (T7.2 counts documents received signed).
+    let mut kept: Option<(String, Vec<u8>, &'static str)> = None;
     for a in &package.attachments {
         if a.data.starts_with(b"%PDF-") {
-            let report = crate::api::signature::check(&state, a.data.clone()).await;
-            let intact = report
-                .as_ref()
-                .is_ok_and(|r| !r.signatures.is_empty() && r.signatures.iter().all(|s| s.intact));
-            if !intact {
+            let state_of = match crate::api::signature::check(&state, a.data.clone()).await {
+                Ok(r) => crate::official::signature_state(&r),
+                Err(_) => "invalid",
+            };
+            if state_of == "invalid" || state_of == "none" {
                 let s = status_about(
                     addressee,
                     &h.document_id,
@@ -178,8 +185,12 @@ pub async fn edxml_inbox(
                 );
                 return Ok(xml(StatusCode::OK, s.to_xml()));
             }
+            if kept.is_none() {
+                kept = Some((a.name.clone(), a.data.clone(), state_of));
+            }
         }
     }
+    let signature_state = kept.as_ref().map_or("none", |k| k.2);
     let new = docs::NewDocument {
         agency_id: addressee.id,
         direction: "in",
@@ -205,7 +216,16 @@ pub async fn edxml_inbox(
         electronic: true,
         pdf_upload_id: None,
         created_by: None,
+        content: None,
+        signature_state: Some(signature_state.to_owned()),
     };
+    let pdf = kept.map(|(name, data, _)| motcua_store::dossier::NewUpload {
+        agency_id: addressee.id,
+        owner_id: None,
+        file_name: name,
+        content_type: "application/pdf".to_owned(),
+        content: data,
+    });
     let (doc, _) = docs::register_incoming(
         &state.db,
         &system_ctx(addressee.id, &partner.organ_id),
@@ -215,6 +235,7 @@ pub async fn edxml_inbox(
         new,
         &code,
         Utc::now(),
+        pdf,
     )
     .await?;
     let s = status_about(
@@ -397,6 +418,19 @@ pub async fn send_document(
         code_notation: d.notation.clone(),
     };
     let document_id = motcua_edxml::document_id(&ours.organ_id, date, &code);
+    // The signed PDF travels with the package (Decree 30/2020 art. 16: the original kept, the
+    // signed electronic copy sent).
+    let mut attachments = Vec::new();
+    if let Some(upload) = d.pdf_upload_id {
+        let f = motcua_store::dossier::upload_content(state.db.conn(), upload).await?;
+        attachments.push(motcua_edxml::Attachment {
+            content_id: format!("cid:{upload}"),
+            content_type: "application/pdf".to_owned(),
+            name: f.file_name,
+            size: f.content.len(),
+            data: f.content,
+        });
+    }
     let package = Package {
         header: MessageHeader {
             from: our_organ(ours),
@@ -429,7 +463,7 @@ pub async fn send_document(
             ..MessageHeader::default()
         },
         trace: vec![],
-        attachments: vec![],
+        attachments,
     };
     let ctx = caller.audit_ctx(crate::ops::operation_id());
     let xml_text =
@@ -474,6 +508,11 @@ pub(crate) async fn deliver_queued(
     let answer = deliver(&partner, package)
         .await
         .map_err(|e| format!("{e:?}"))?;
+    if payload["status_only"].as_bool() == Some(true) {
+        // A handling status (04–06) we reported: the partner's acknowledgement is only logged.
+        tracing::info!(document = %id, partner = %organ_id, answer = answer.status.code(), "edXML status delivered");
+        return Ok(());
+    }
     let d = docs::find(state.db.conn(), id)
         .await
         .map_err(|e| e.to_string())?;

@@ -1,18 +1,23 @@
-//! `/van-ban`: the register of outgoing documents of a year (Decree 30/2020/NĐ-CP Annex IV), with
-//! its CSV and XLSX, and target T7.1 for the year.
+//! `/van-ban`: the registers of outgoing and incoming documents of a year (Decree 30/2020/NĐ-CP
+//! Annex IV), with their CSV and XLSX, targets T7.1 and T7.2 for the year, and the handling of
+//! incoming documents (art. 24: presented to the leader, assigned to a unit with a due date,
+//! started, completed) with the forms each step needs beside the document.
 
 use super::{Layout, html};
-use crate::auth::{CsrfToken, ManageDocuments, PageUser, Viewer};
-use crate::error::{PageError, PageResult};
+use crate::auth::{CsrfToken, ManageDocuments, PageUser, Viewer, verify_csrf};
+use crate::error::{ApiError, PageError, PageResult};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use motcua_domain::access::Scope;
+use motcua_domain::account::Role;
+use motcua_domain::document::handling_label_vi;
 use motcua_store::document as store;
 use serde::Deserialize;
+use uuid::Uuid;
 
 #[derive(Deserialize)]
 pub struct RegisterQuery {
@@ -20,6 +25,34 @@ pub struct RegisterQuery {
     nam: Option<i32>,
     #[serde(default)]
     dinh_dang: Option<String>,
+    /// `di` (outgoing, default) or `den` (incoming).
+    #[serde(default)]
+    huong: Option<String>,
+    /// After a handling step: the document, and the field that was refused (or `trang_thai`).
+    #[serde(default)]
+    vb: Option<Uuid>,
+    #[serde(default)]
+    loi: Option<String>,
+    #[serde(default)]
+    luu: Option<String>,
+}
+
+/// An incoming document as its row shows it.
+struct IncomingRow {
+    id: Uuid,
+    version: i64,
+    cells: Vec<String>,
+    status_label: &'static str,
+    signature_label: &'static str,
+    pdf: bool,
+    /// What the viewer may do next.
+    may_present: bool,
+    may_assign: bool,
+    may_start: bool,
+    may_complete: bool,
+    /// A refused field of this row and its message.
+    error_field: String,
+    error: String,
 }
 
 #[derive(Template)]
@@ -28,11 +61,47 @@ struct RegisterPage {
     l: Layout,
     year: i32,
     years: Vec<i32>,
-    rows: Vec<Vec<String>>,
+    incoming: bool,
+    rows: Vec<(Uuid, bool, Vec<String>, &'static str)>,
+    incoming_rows: Vec<IncomingRow>,
     drafts: Vec<(String, String, String)>,
+    leaders: Vec<(Uuid, String)>,
+    units: Vec<(String, String)>,
+    today: String,
     electronic: usize,
     total: usize,
     share: String,
+    t72: String,
+    t72_units: Vec<(String, bool, bool)>,
+    notice: String,
+}
+
+fn signature_label(state: Option<&str>) -> &'static str {
+    match state {
+        Some("valid") => "Hợp lệ",
+        Some("untrusted") => "Nguyên vẹn, chưa tin cậy gốc",
+        Some("partial") => "Thiếu chữ ký cơ quan hoặc cá nhân",
+        Some("none") => "Không có",
+        _ => "—",
+    }
+}
+
+fn percent(n: usize, d: usize) -> String {
+    if d == 0 {
+        "chưa có dữ liệu".to_owned()
+    } else {
+        format!("{:.1}%", n as f64 * 100.0 / d as f64).replace('.', ",")
+    }
+}
+
+fn field_message(field: &str) -> &'static str {
+    match field {
+        "leader_id" => "Chọn lãnh đạo của cơ quan để trình.",
+        "unit" => "Chọn đơn vị xử lý thuộc quyền quản lý.",
+        "due_date" => "Nhập hạn xử lý (không trước ngày hôm nay).",
+        "note" => "Ý kiến tối đa 2.000 ký tự.",
+        _ => "Văn bản đã thay đổi hoặc không ở bước này; tải lại trang để xem.",
+    }
 }
 
 pub async fn register(
@@ -42,41 +111,127 @@ pub async fn register(
     csrf: CsrfToken,
     Query(q): Query<RegisterQuery>,
 ) -> PageResult<Response> {
-    let this_year = chrono::Utc::now()
-        .with_timezone(&motcua_domain::time::VN_OFFSET)
-        .year();
+    let now = chrono::Utc::now().with_timezone(&motcua_domain::time::VN_OFFSET);
+    let this_year = now.year();
     let year = q
         .nam
         .filter(|y| (2000..=this_year + 1).contains(y))
         .unwrap_or(this_year);
+    let incoming = q.huong.as_deref() == Some("den");
+    let direction = if incoming { "in" } else { "out" };
     let caller = &user.caller;
-    let mut docs = store::register(state.db.conn(), caller.user.agency_id, "out", year).await?;
-    let mut drafts = store::drafts(state.db.conn(), caller.user.agency_id).await?;
+    let org = state.org().await?;
+    let units_in_reach = org.subtree(caller.user.unit_id);
+    let mut docs = store::register(state.db.conn(), caller.user.agency_id, direction, year).await?;
+    let mut drafts = if incoming {
+        Vec::new()
+    } else {
+        store::drafts(state.db.conn(), caller.user.agency_id).await?
+    };
     if user.scope == Scope::OwnUnit {
-        let units = state.org().await?.subtree(caller.user.unit_id);
-        docs.retain(|d| d.drafting_unit_id.is_some_and(|u| units.contains(&u)));
-        drafts.retain(|d| d.drafting_unit_id.is_some_and(|u| units.contains(&u)));
+        docs.retain(|d| crate::api::document::in_reach(d, &units_in_reach, caller.user.id));
+        drafts.retain(|d| {
+            d.drafting_unit_id
+                .is_some_and(|u| units_in_reach.contains(&u))
+        });
     }
     if let Some(f @ ("csv" | "xlsx")) = q.dinh_dang.as_deref() {
-        return crate::api::document::register_file(&docs, "out", year, f)
+        return crate::api::document::register_file(&docs, direction, year, f, &org)
             .map_err(|e| PageError::Internal(anyhow::anyhow!(e)));
     }
-    let rows: Vec<Vec<String>> = docs
-        .iter()
-        .map(crate::api::document::register_row)
+    let indicators = crate::official::indicators(&state, caller.user.agency_id, year)
+        .await
+        .map_err(PageError::Internal)?;
+    let count = |v: &serde_json::Value| v.as_u64().unwrap_or_default() as usize;
+    let (electronic, total) = (
+        count(&indicators["t7_1"]["electronic"]),
+        count(&indicators["t7_1"]["total"]),
+    );
+    let t72 = &indicators["t7_2"];
+    let t72_units = t72["per_unit"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap_or_default().to_owned(),
+                u["sent_signed"].as_bool().unwrap_or_default(),
+                u["received_signed"].as_bool().unwrap_or_default(),
+            )
+        })
         .collect();
-    let electronic = docs.iter().filter(|d| d.electronic).count();
-    let total = docs.len();
-    let share = if total == 0 {
-        "chưa có văn bản".to_owned()
+    let rows = docs
+        .iter()
+        .filter(|_| !incoming)
+        .map(|d| {
+            (
+                d.id,
+                d.pdf_upload_id.is_some(),
+                crate::api::document::register_row(d),
+                signature_label(d.signature_state.as_deref()),
+            )
+        })
+        .collect();
+    let is_admin = caller.role == Role::Admin;
+    let incoming_rows = docs
+        .iter()
+        .filter(|_| incoming)
+        .map(|d| {
+            let status = d.handling_status.clone().unwrap_or_default();
+            let leader_here = caller.role == Role::UnitLeader
+                && (d.leader_id == Some(caller.user.id) || d.handling_unit_id.is_some());
+            let (error_field, error) = match (&q.vb, &q.loi) {
+                (Some(id), Some(f)) if *id == d.id => (f.clone(), field_message(f).to_owned()),
+                _ => (String::new(), String::new()),
+            };
+            IncomingRow {
+                id: d.id,
+                version: d.version,
+                cells: crate::api::document::incoming_row(d, &org),
+                status_label: handling_label_vi(&status),
+                may_present: is_admin && status == "registered",
+                may_assign: (is_admin || leader_here)
+                    && matches!(
+                        status.as_str(),
+                        "registered" | "presented" | "assigned" | "in_progress"
+                    ),
+                may_start: status == "assigned",
+                may_complete: matches!(status.as_str(), "assigned" | "in_progress"),
+                signature_label: signature_label(d.signature_state.as_deref()),
+                pdf: d.pdf_upload_id.is_some(),
+                error_field,
+                error,
+            }
+        })
+        .collect();
+    let leaders = if incoming && is_admin {
+        motcua_store::account::list(state.db.conn(), None)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.active
+                    && a.agency_id == caller.user.agency_id
+                    && matches!(Role::parse(&a.role), Ok(Role::UnitLeader | Role::Admin))
+            })
+            .map(|a| (a.id, a.full_name))
+            .collect()
     } else {
-        format!("{:.1}%", electronic as f64 * 100.0 / total as f64).replace('.', ",")
+        Vec::new()
     };
+    let units = org
+        .units
+        .iter()
+        .filter(|u| u.agency_id == caller.user.agency_id)
+        .filter(|u| is_admin || units_in_reach.contains(&u.id))
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect();
     let page = RegisterPage {
         l: Layout::build(&state, &viewer, &csrf, "/van-ban").await,
         year,
         years: (2021..=this_year).rev().collect(),
+        incoming,
         rows,
+        incoming_rows,
         drafts: drafts
             .into_iter()
             .map(|d| {
@@ -84,9 +239,116 @@ pub async fn register(
                 (t.to_owned(), d.notation, d.subject)
             })
             .collect(),
+        leaders,
+        units,
+        today: now.format("%Y-%m-%d").to_string(),
         electronic,
         total,
-        share,
+        share: percent(electronic, total),
+        t72: format!(
+            "{} / {} đơn vị — {}",
+            count(&t72["units_signing"]),
+            count(&t72["units"]),
+            percent(count(&t72["units_signing"]), count(&t72["units"]))
+        ),
+        t72_units,
+        notice: if q.luu.is_some() {
+            "Đã lưu bước xử lý; bên gửi được báo trạng thái qua trục liên thông.".to_owned()
+        } else {
+            String::new()
+        },
     };
     Ok(html(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+pub struct HandlingForm {
+    #[serde(default)]
+    csrf_token: String,
+    buoc: String,
+    phien_ban: i64,
+    #[serde(default)]
+    lanh_dao: Option<String>,
+    #[serde(default)]
+    don_vi: Option<String>,
+    #[serde(default)]
+    han: Option<String>,
+    #[serde(default)]
+    y_kien: Option<String>,
+}
+
+/// `POST /van-ban/{id}/xu-ly`: one handling step from the incoming register.
+pub async fn handle(
+    State(state): State<AppState>,
+    user: PageUser<ManageDocuments>,
+    method: Method,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+    Form(f): Form<HandlingForm>,
+) -> PageResult<Response> {
+    verify_csrf(&method, &headers, &f.csrf_token)?;
+    let d = store::find(state.db.conn(), id)
+        .await
+        .map_err(|e| match e {
+            motcua_store::StoreError::NotFound => PageError::NotFound,
+            e => e.into(),
+        })?;
+    let year = d.year.unwrap_or_default();
+    let back = |extra: &str| {
+        Redirect::to(&format!("/van-ban?huong=den&nam={year}{extra}#vb-{id}")).into_response()
+    };
+    if crate::api::document::visible(&state, &user.caller, user.scope, &d)
+        .await
+        .is_err()
+        || d.direction != "in"
+    {
+        return Err(PageError::NotFound);
+    }
+    let req = crate::api::document::HandlingRequest {
+        step: f.buoc,
+        version: f.phien_ban,
+        leader_id: f.lanh_dao.as_deref().and_then(|s| s.parse().ok()),
+        unit: f.don_vi.filter(|s| !s.is_empty()),
+        due_date: f.han.filter(|s| !s.is_empty()),
+        note: f.y_kien,
+    };
+    match crate::official::handle(&state, &user.caller, &d, &req).await {
+        Ok(_) => Ok(back("&luu=1")),
+        Err(ApiError::Invalid(errors)) => {
+            let field = errors.first().map_or("trang_thai", |e| e.field.as_str());
+            // Only known field names go into the redirect (a header value).
+            let field = match field {
+                "leader_id" | "unit" | "due_date" | "note" => field,
+                _ => "trang_thai",
+            };
+            Ok(back(&format!("&vb={id}&loi={field}")))
+        }
+        Err(ApiError::Conflict(_)) => Ok(back(&format!("&vb={id}&loi=trang_thai"))),
+        Err(ApiError::Forbidden) => Err(PageError::Forbidden),
+        Err(ApiError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(PageError::Internal(anyhow::anyhow!("{e:?}"))),
+    }
+}
+
+/// `GET /van-ban/{id}/pdf`: the document's PDF for a signed-in member of staff who may see it.
+pub async fn pdf(
+    State(state): State<AppState>,
+    user: PageUser<ManageDocuments>,
+    Path(id): Path<Uuid>,
+) -> PageResult<Response> {
+    let d = store::find(state.db.conn(), id)
+        .await
+        .map_err(|e| match e {
+            motcua_store::StoreError::NotFound => PageError::NotFound,
+            e => e.into(),
+        })?;
+    if crate::api::document::visible(&state, &user.caller, user.scope, &d)
+        .await
+        .is_err()
+    {
+        return Err(PageError::NotFound);
+    }
+    let upload = d.pdf_upload_id.ok_or(PageError::NotFound)?;
+    let file = motcua_store::dossier::upload_content(state.db.conn(), upload).await?;
+    Ok(crate::api::document::pdf_response(&d, file.content))
 }

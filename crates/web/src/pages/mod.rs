@@ -112,8 +112,8 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
         ("/tra-cuu", "Tra cứu hồ sơ", "Tiến độ hồ sơ theo mã", None),
         (
             "/van-ban",
-            "Văn bản đi",
-            "Sổ đăng ký văn bản đi",
+            "Văn bản",
+            "Sổ văn bản đi, đến; xử lý văn bản đến",
             Some(Permission::ManageDocuments),
         ),
         (
