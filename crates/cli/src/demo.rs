@@ -238,6 +238,12 @@ pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<
     if documents > 0 {
         println!("demo official documents: {documents} (outgoing signed, incoming in handling)");
     }
+    let plans = motcua_web::demo::load_plans(db, config)
+        .await
+        .map_err(|e| Failure::from(e.context("demo plans")))?;
+    if plans > 0 {
+        println!("demo reform plans: {plans} (2021 with its 27 targets, and this year's copy)");
+    }
 
     println!(
         "demo data ready: {} with {} units; {created} demo account(s) created (password: {})",

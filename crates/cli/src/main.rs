@@ -11,6 +11,7 @@ mod demo;
 mod demo_catalog;
 mod edxml_cmd;
 mod pki_cmd;
+mod scorecard_cmd;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -66,6 +67,9 @@ enum Command {
     /// Read edXML packages and status messages (QCVN 102:2016).
     #[command(subcommand)]
     Edxml(edxml_cmd::EdxmlCommand),
+    /// The reform plan's scorecard: check the live figures against the records.
+    #[command(subcommand)]
+    Scorecard(scorecard_cmd::ScorecardCommand),
     /// Print the documented default configuration (TOML).
     DefaultConfig,
     /// Show a year's days off and working weekend days.
@@ -383,6 +387,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
         Command::Pki(cmd) => pki_cmd::pki(cmd, &config).await,
         Command::Pdf(cmd) => pki_cmd::pdf(cmd, &config).await,
         Command::Edxml(cmd) => edxml_cmd::run(cmd, &config).await,
+        Command::Scorecard(cmd) => scorecard_cmd::run(cmd, &config).await,
         Command::Unit(UnitCommand::List { json }) => {
             let db = connect(&config).await?;
             let units = motcua_store::org::units(db.conn()).await?;

@@ -42,10 +42,14 @@ pub enum Permission {
     ExportDossiers,
     /// Draft and issue official documents, keep their registers (Decree 30/2020/NĐ-CP art. 14–19).
     ManageDocuments,
+    /// See the plan's targets and the scorecard (rules M1–M3: every unit answers for its targets).
+    ViewScorecard,
+    /// Keep the yearly reform plan and its targets (the reform office).
+    ManagePlans,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
@@ -62,6 +66,8 @@ impl Permission {
         Self::ViewDossierStats,
         Self::ExportDossiers,
         Self::ManageDocuments,
+        Self::ViewScorecard,
+        Self::ManagePlans,
     ];
 }
 
@@ -98,6 +104,9 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
         // Officers draft for their unit; leaders sign; the office (admin) keeps the registers.
         (P::ManageDocuments, R::Admin) => Some(Scope::All),
         (P::ManageDocuments, R::Officer | R::UnitLeader) => Some(Scope::OwnUnit),
+        // The plan is the whole ministry's: every member of staff sees where it stands.
+        (P::ViewScorecard, r) if r.is_staff() => Some(Scope::All),
+        (P::ManagePlans, R::Admin | R::ParOfficer) => Some(Scope::All),
 
         _ => None,
     }

@@ -12,4 +12,5 @@ pub mod catalog;
 pub mod document;
 pub mod dossier;
 pub mod org;
+pub mod plan;
 pub mod time;

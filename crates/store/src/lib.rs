@@ -19,6 +19,7 @@ pub mod migration;
 pub mod org;
 pub mod password;
 pub mod pki;
+pub mod plan;
 pub mod review;
 
 pub mod session;

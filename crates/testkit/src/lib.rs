@@ -188,7 +188,12 @@ impl TestApp {
 
     /// Start with the default configuration changed by `tweak` (database and port are the test's).
     pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Self {
-        let test_db = TestDb::new(backend).await;
+        Self::spawn_on(TestDb::new(backend).await, tweak).await
+    }
+
+    /// Start on a test database prepared beforehand (e.g. by `motcua demo`); the fixture
+    /// organisation is added where missing.
+    pub async fn spawn_on(test_db: TestDb, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = Config {
             database_url: test_db.url.clone(),
             listen: "127.0.0.1:0".into(),

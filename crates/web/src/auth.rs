@@ -213,7 +213,9 @@ perms!(
     HandleDossiers,
     ViewDossierStats,
     ExportDossiers,
-    ManageDocuments
+    ManageDocuments,
+    ViewScorecard,
+    ManagePlans
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

@@ -501,3 +501,29 @@ pub async fn load_documents(db: &Db, config: &Config) -> anyhow::Result<usize> {
     }
     Ok(written)
 }
+
+/// The demo's reform plans: the 2021 plan of the seed with its 27 targets, and a copy for the
+/// current year (what the reform office does each January). Returns how many were created.
+pub async fn load_plans(db: &Db, config: &Config) -> anyhow::Result<usize> {
+    use chrono::Datelike;
+    let state = AppState::new(db.clone(), config.clone(), crate::startup::metrics_handle())
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let office = caller(&state, "cchc@demo.motcua.vn").await?;
+    let agency_id = office.user.agency_id;
+    let this_year = chrono::Utc::now()
+        .with_timezone(&motcua_domain::time::VN_OFFSET)
+        .year();
+    let mut created = 0;
+    for year in [2021, this_year] {
+        if motcua_store::plan::plan_of(db.conn(), agency_id, year)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let new = crate::scorecard::seed_plan(&state, agency_id, year).await?;
+        motcua_store::plan::create(db, &office.audit_ctx("demo".into()), new).await?;
+        created += 1;
+    }
+    Ok(created)
+}

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod official;
 pub mod ops;
 pub mod pages;
+pub mod scorecard;
 pub mod signin;
 pub mod signing;
 pub mod startup;

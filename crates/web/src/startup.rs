@@ -79,6 +79,8 @@ pub fn router(state: AppState) -> Router {
         .route("/ho-so/{code}/tep/{id}", get(pages::dossier::file_download))
         .route("/tra-cuu", get(pages::dossier::lookup))
         .route("/van-ban", get(pages::document::register))
+        .route("/ke-hoach", get(pages::plan::get))
+        .route("/ke-hoach/tai-ve", get(pages::plan::download))
         .route("/van-ban/{id}/xu-ly", post(pages::document::handle))
         .route("/van-ban/{id}/pdf", get(pages::document::pdf))
         .route(

@@ -11,6 +11,8 @@ pub mod dossier_event;
 pub mod exchange_partner;
 pub mod official_document;
 pub mod outbox;
+pub mod par_plan;
+pub mod par_target;
 pub mod pki_authority;
 pub mod procedure;
 pub mod procedure_version;

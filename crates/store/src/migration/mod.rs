@@ -15,6 +15,7 @@ mod m20261126_000006_pki;
 mod m20261126_000007_official_document;
 mod m20261126_000008_exchange;
 mod m20261126_000009_document_handling;
+mod m20261126_000010_par_plan;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_official_document::Migration),
             Box::new(m20261126_000008_exchange::Migration),
             Box::new(m20261126_000009_document_handling::Migration),
+            Box::new(m20261126_000010_par_plan::Migration),
         ]
     }
 }

@@ -75,6 +75,7 @@ pub fn doc_json(d: &store::Document) -> Value {
         "secrecy": d.secrecy,
         "signer": {"name": d.signer_name, "position": d.signer_position, "authority_mark": d.authority_mark},
         "recipients": d.recipients, "electronic": d.electronic, "issued_at": d.issued_at,
+        "drafting_unit_id": d.drafting_unit_id,
         "version": d.version, "external_id": d.external_id, "sender_organ_id": d.sender_organ_id,
         "exchange_status": d.exchange_status, "exchange_description": d.exchange_note,
         "content": d.content, "signature_state": d.signature_state,

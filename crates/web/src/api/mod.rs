@@ -9,6 +9,7 @@ pub mod document;
 pub mod dossier;
 pub mod exchange;
 pub mod org;
+pub mod plan;
 pub mod review;
 pub mod signature;
 pub mod users;
@@ -23,7 +24,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"), (name = "document", description = "Official documents: drafts, numbers, registers"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"), (name = "document", description = "Official documents: drafts, numbers, registers"), (name = "plan", description = "The yearly reform plan and its scorecard"))
 )]
 struct ApiDoc;
 
@@ -86,6 +87,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(document::issue_document))
         .routes(routes!(document::document_indicators))
         .routes(routes!(document::sign_document))
+        .routes(routes!(plan::create_plan))
+        .routes(routes!(plan::get_plan))
+        .routes(routes!(plan::get_scorecard))
         .routes(routes!(document::document_pdf))
         .routes(routes!(document::handle_document))
         .routes(routes!(exchange::edxml_inbox))

@@ -9,6 +9,7 @@ pub mod document;
 pub mod dossier;
 pub mod home;
 pub mod login;
+pub mod plan;
 pub mod review;
 pub mod signature;
 
@@ -87,7 +88,7 @@ pub async fn load_agency_name(state: &AppState) {
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
     let applicant = viewer.is_some_and(|v| v.role == motcua_domain::account::Role::Applicant);
-    let items: [(&str, &str, &str, Option<Permission>); 14] = [
+    let items: [(&str, &str, &str, Option<Permission>); 15] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
         (
             "/thu-tuc",
@@ -115,6 +116,12 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             "Văn bản",
             "Sổ văn bản đi, đến; xử lý văn bản đến",
             Some(Permission::ManageDocuments),
+        ),
+        (
+            "/ke-hoach",
+            "Kế hoạch CCHC",
+            "Kết quả thực hiện các chỉ tiêu của kế hoạch năm",
+            Some(Permission::ViewScorecard),
         ),
         (
             "/kiem-tra-chu-ky",

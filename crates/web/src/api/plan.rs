@@ -1,0 +1,241 @@
+//! The yearly reform plan and its scorecard over the API (the seed's T1.1–T7.7; M1–M3).
+
+use super::ErrorEnvelope;
+use crate::auth::{Api, ManagePlans, ViewScorecard};
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
+use crate::scorecard::{Period, scorecard, seed_plan};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use motcua_store::plan as store;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
+
+/// A new plan.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlanRequest {
+    pub year: i32,
+    /// Copy the targets (thresholds, sources, units, weights) of this year's plan; without it, the
+    /// 27 targets of the 2021 plan.
+    #[serde(default)]
+    pub copy_of: Option<i32>,
+}
+
+/// Creates the plan of a year with its targets (the reform office); all or nothing, audited.
+#[utoipa::path(post, path = "/api/v1/plans", tag = "plan", operation_id = "create_plan",
+    request_body = NewPlanRequest, security(("bearer" = [])),
+    responses((status = 201, description = "the plan with its targets"), (status = 409, body = ErrorEnvelope),
+        (status = 422, body = ErrorEnvelope)))]
+pub async fn create_plan(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ManagePlans>,
+    ApiJson(req): ApiJson<NewPlanRequest>,
+) -> ApiResult<(StatusCode, axum::Json<Value>)> {
+    if !(2000..=2100).contains(&req.year) {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "year",
+            "năm từ 2000 đến 2100",
+        )]));
+    }
+    let agency_id = caller.user.agency_id;
+    let mut new = seed_plan(&state, agency_id, req.year)
+        .await
+        .map_err(ApiError::Internal)?;
+    if let Some(from) = req.copy_of {
+        let Some(source) = store::plan_of(state.db.conn(), agency_id, from).await? else {
+            return Err(ApiError::Invalid(vec![FieldError::new(
+                "copy_of",
+                format!("chưa có kế hoạch năm {from} để sao chép"),
+            )]));
+        };
+        new.direction = source.direction;
+        new.targets = store::targets(state.db.conn(), source.id)
+            .await?
+            .into_iter()
+            .map(|t| store::NewTarget {
+                target_id: t.target_id,
+                field: t.field,
+                text: t.text,
+                threshold: t.threshold,
+                measure: t.measure,
+                source: t.source,
+                responsible_unit_id: t.responsible_unit_id,
+                weight: t.weight,
+            })
+            .collect();
+    }
+    let plan = store::create(
+        &state.db,
+        &caller.audit_ctx(crate::ops::operation_id()),
+        new,
+    )
+    .await
+    .map_err(crate::official::says)?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(plan_json(&state, plan).await?),
+    ))
+}
+
+async fn plan_json(state: &AppState, plan: store::Plan) -> ApiResult<Value> {
+    let targets = store::targets(state.db.conn(), plan.id).await?;
+    Ok(json!({
+        "year": plan.year, "title": plan.title, "decision_number": plan.decision_number,
+        "decision_date": plan.decision_date, "direction": plan.direction, "version": plan.version,
+        "targets": targets.iter().map(|t| json!({
+            "id": t.target_id, "field": t.field, "text": t.text, "threshold": t.threshold,
+            "comparator": ">=", "measure": t.measure, "source": t.source,
+            "responsible_unit_id": t.responsible_unit_id, "weight": t.weight,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// The plan of a year with its targets.
+#[utoipa::path(get, path = "/api/v1/plans/{year}", tag = "plan", operation_id = "get_plan",
+    security(("bearer" = [])),
+    responses((status = 200, description = "the plan"), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_plan(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ViewScorecard>,
+    ApiPath(year): ApiPath<i32>,
+) -> ApiResult<axum::Json<Value>> {
+    let plan = store::plan_of(state.db.conn(), caller.user.agency_id, year)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(axum::Json(plan_json(&state, plan).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodQuery {
+    /// First month, `YYYY-MM` (default: January of the plan's year).
+    pub from: Option<String>,
+    /// Last month, `YYYY-MM` (default: December of the plan's year).
+    pub to: Option<String>,
+    /// `json` (default), or `xlsx` / `csv` for the table as a file.
+    pub format: Option<String>,
+}
+
+/// The period asked for, or the plan's year.
+pub fn period_of(year: i32, q: &PeriodQuery) -> ApiResult<Period> {
+    let whole = Period::year(year)
+        .ok_or_else(|| ApiError::Invalid(vec![FieldError::new("year", "năm không hợp lệ")]))?;
+    match (&q.from, &q.to) {
+        (None, None) => Ok(whole),
+        (from, to) => Period::months(
+            from.as_deref().unwrap_or(&format!("{year}-01")),
+            to.as_deref().unwrap_or(&format!("{year}-12")),
+        )
+        .ok_or_else(|| {
+            ApiError::Invalid(vec![FieldError::new(
+                "from",
+                "kỳ theo tháng YYYY-MM, tháng đầu không sau tháng cuối",
+            )])
+        }),
+    }
+}
+
+/// Every target of the year's plan, live: value, numerator, denominator, threshold, status
+/// (`met`, `on_track`, `at_risk`, `missed`, `no_data`) and a note on how it was obtained.
+#[utoipa::path(get, path = "/api/v1/plans/{year}/scorecard", tag = "plan", operation_id = "scorecard",
+    params(PeriodQuery), security(("bearer" = [])),
+    responses((status = 200, description = "JSON (or the table as XLSX/CSV with format=xlsx|csv): {\"year\":Y,\"targets\":[{\"id\":\"T3.4\",\"value\",\"numerator\",\"denominator\",\"threshold\",\"comparator\",\"status\",…}]}"),
+        (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn get_scorecard(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ViewScorecard>,
+    ApiPath(year): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<axum::response::Response> {
+    let period = period_of(year, &q)?;
+    let format = q.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "xlsx" | "csv") {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "format",
+            "json, xlsx hoặc csv",
+        )]));
+    }
+    let card = scorecard(&state, caller.user.agency_id, year, period)
+        .await
+        .map_err(ApiError::Internal)?
+        .ok_or(ApiError::NotFound)?;
+    if format == "json" {
+        return Ok(axum::Json(json!(card)).into_response());
+    }
+    let org = state.org().await?;
+    let file =
+        scorecard_file(&card, &org, format).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    Ok(file)
+}
+
+/// The scorecard's columns as a file.
+const SCORECARD_HEADER: [&str; 10] = [
+    "Mã",
+    "Lĩnh vực",
+    "Chỉ tiêu",
+    "Kết quả",
+    "Tử số",
+    "Mẫu số",
+    "Mục tiêu (tối thiểu)",
+    "Trạng thái",
+    "Đơn vị chịu trách nhiệm",
+    "Ghi chú",
+];
+
+/// The scorecard as `xlsx` or `csv` (BOM, `;`), named `ket-qua-ke-hoach-cchc-2026.xlsx`.
+pub fn scorecard_file(
+    card: &crate::scorecard::Scorecard,
+    org: &crate::state::OrgSnapshot,
+    format: &str,
+) -> Result<axum::response::Response, String> {
+    use crate::scorecard::{field_label, shown, status_label};
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = card
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.clone(),
+                field_label(&t.field).to_owned(),
+                t.text.clone(),
+                shown(t.value, &t.measure),
+                number(t.numerator),
+                number(t.denominator),
+                shown(Some(t.threshold), &t.measure),
+                status_label(t.status).to_owned(),
+                t.responsible_unit_id
+                    .and_then(|u| org.unit_by_id(u))
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                t.note.clone(),
+            ]
+        })
+        .collect();
+    let (bytes, content_type) = if format == "csv" {
+        (
+            motcua_render::table::csv(&SCORECARD_HEADER, &rows)?,
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        (
+            motcua_render::table::xlsx("KetQuaCCHC", &SCORECARD_HEADER, &rows)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    let name = format!("ket-qua-ke-hoach-cchc-{}.{format}", card.year);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

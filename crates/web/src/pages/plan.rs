@@ -1,0 +1,206 @@
+//! `/ke-hoach`: the scorecard of a year's reform plan — each target with its figure, the
+//! threshold, its status and the unit answerable for it, by field, with a bar drawn on the server
+//! as accessible SVG beside the same numbers in the table (no JavaScript).
+
+use super::{Layout, html};
+use crate::auth::{CsrfToken, PageUser, ViewScorecard, Viewer};
+use crate::error::{PageError, PageResult};
+use crate::scorecard::{Period, field_label, scorecard, shown, status_label};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Datelike;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct PlanQuery {
+    #[serde(default)]
+    nam: Option<i32>,
+    /// First and last month, `YYYY-MM`.
+    #[serde(default)]
+    tu: Option<String>,
+    #[serde(default)]
+    den: Option<String>,
+    /// `xlsx` or `csv` for `/ke-hoach/tai-ve`.
+    #[serde(default)]
+    dinh_dang: Option<String>,
+}
+
+struct Row {
+    id: String,
+    text: String,
+    value: String,
+    threshold: String,
+    fraction: String,
+    status: String,
+    status_label: &'static str,
+    unit: String,
+    note: String,
+    /// The bar: width of the value and x of the threshold, in a 200-wide box.
+    bar: u32,
+    mark: u32,
+}
+
+struct FieldGroup {
+    label: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "scorecard.html")]
+struct ScorecardPage {
+    l: Layout,
+    year: i32,
+    years: Vec<i32>,
+    title: String,
+    period: String,
+    from: String,
+    to: String,
+    error: String,
+    groups: Vec<FieldGroup>,
+    counts: Vec<(&'static str, &'static str, usize)>,
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    user: PageUser<ViewScorecard>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    Query(q): Query<PlanQuery>,
+) -> PageResult<Response> {
+    let agency_id = user.caller.user.agency_id;
+    let years = motcua_store::plan::years(state.db.conn(), agency_id).await?;
+    let this_year = chrono::Utc::now()
+        .with_timezone(&motcua_domain::time::VN_OFFSET)
+        .year();
+    let year = q
+        .nam
+        .filter(|y| years.contains(y))
+        .or_else(|| years.iter().copied().find(|y| *y <= this_year))
+        .or_else(|| years.first().copied());
+    let l = Layout::build(&state, &viewer, &csrf, "/ke-hoach").await;
+    let Some(year) = year else {
+        let page = ScorecardPage {
+            l,
+            year: this_year,
+            years,
+            title: String::new(),
+            period: String::new(),
+            from: String::new(),
+            to: String::new(),
+            error: "Chưa có kế hoạch cải cách hành chính nào; bộ phận CCHC tạo kế hoạch năm (POST /api/v1/plans).".into(),
+            groups: Vec::new(),
+            counts: Vec::new(),
+        };
+        return Ok(html(StatusCode::OK, &page));
+    };
+    let whole = Period::year(year).ok_or(PageError::NotFound)?;
+    let (period, error) = match (q.tu.as_deref(), q.den.as_deref()) {
+        (None | Some(""), None | Some("")) => (whole, String::new()),
+        (from, to) => match Period::months(
+            from.filter(|s| !s.is_empty())
+                .unwrap_or(&format!("{year}-01")),
+            to.filter(|s| !s.is_empty())
+                .unwrap_or(&format!("{year}-12")),
+        ) {
+            Some(p) => (p, String::new()),
+            None => (
+                whole,
+                "Kỳ theo tháng (năm-tháng), tháng đầu không sau tháng cuối; đang hiển thị cả năm."
+                    .to_owned(),
+            ),
+        },
+    };
+    let card = scorecard(&state, agency_id, year, period)
+        .await
+        .map_err(PageError::Internal)?
+        .ok_or(PageError::NotFound)?;
+    let org = state.org().await?;
+    let mut groups: Vec<FieldGroup> = Vec::new();
+    let mut counts = std::collections::BTreeMap::new();
+    for t in &card.targets {
+        *counts.entry(t.status).or_insert(0usize) += 1;
+        let scale = if t.measure == "count" {
+            (t.threshold * 1.5).max(t.value.unwrap_or_default())
+        } else {
+            1.0
+        };
+        let px = |v: f64| ((v / scale).clamp(0.0, 1.0) * 200.0).round() as u32;
+        let row = Row {
+            id: t.id.clone(),
+            text: t.text.clone(),
+            value: shown(t.value, &t.measure),
+            threshold: format!("≥ {}", shown(Some(t.threshold), &t.measure)),
+            fraction: match (t.numerator, t.denominator) {
+                (Some(n), Some(d)) if t.measure == "share" => format!("{n} / {d}"),
+                _ => String::new(),
+            },
+            status: t.status.to_owned(),
+            status_label: status_label(t.status),
+            unit: t
+                .responsible_unit_id
+                .and_then(|u| org.unit_by_id(u))
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            note: t.note.clone(),
+            bar: t.value.map_or(0, px),
+            mark: px(t.threshold),
+        };
+        let label = field_label(&t.field);
+        match groups.iter_mut().find(|g| g.label == label) {
+            Some(g) => g.rows.push(row),
+            None => groups.push(FieldGroup {
+                label,
+                rows: vec![row],
+            }),
+        }
+    }
+    let counts = ["met", "on_track", "at_risk", "missed", "no_data"]
+        .into_iter()
+        .map(|c| (c, status_label(c), counts.get(c).copied().unwrap_or(0)))
+        .collect();
+    let page = ScorecardPage {
+        l,
+        year,
+        years,
+        title: card.title,
+        period: format!(
+            "{} – {}",
+            card.from.format("%d/%m/%Y"),
+            card.to.format("%d/%m/%Y")
+        ),
+        from: card.from.format("%Y-%m").to_string(),
+        to: card.to.format("%Y-%m").to_string(),
+        error,
+        groups,
+        counts,
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+/// `/ke-hoach/tai-ve`: the scorecard of the page as XLSX or CSV.
+pub async fn download(
+    State(state): State<AppState>,
+    user: PageUser<ViewScorecard>,
+    Query(q): Query<PlanQuery>,
+) -> PageResult<Response> {
+    let year = q.nam.ok_or(PageError::NotFound)?;
+    let period = match (q.tu.as_deref(), q.den.as_deref()) {
+        (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => Period::months(f, t),
+        _ => Period::year(year),
+    }
+    .ok_or(PageError::NotFound)?;
+    let format = match q.dinh_dang.as_deref() {
+        Some(f @ ("xlsx" | "csv")) => f,
+        _ => return Err(PageError::NotFound),
+    };
+    let card = scorecard(&state, user.caller.user.agency_id, year, period)
+        .await
+        .map_err(PageError::Internal)?
+        .ok_or(PageError::NotFound)?;
+    let org = state.org().await?;
+    crate::api::plan::scorecard_file(&card, &org, format)
+        .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))
+}

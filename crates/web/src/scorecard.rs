@@ -1,0 +1,481 @@
+//! The reform scorecard: every target of a year's plan, live from motcua's records
+//! (docs/INDICATORS.md gives each formula with its legal source).
+//!
+//! The dossier targets are read from the live counters (`dossier_stat`, moved in the same
+//! transaction as each event), so a year's scorecard costs a few grouped sums whatever the number
+//! of dossiers; `raw` recomputes them from the dossiers and their event log, which
+//! `motcua scorecard verify` compares with the live figures. The catalogue targets (T3.1–T3.3) are
+//! as the catalogue stands; the e-office targets (T7.1, T7.2) come from the document registers of
+//! the year. Targets measured on registers not kept yet are "no data".
+
+use crate::state::AppState;
+use chrono::{Datelike, NaiveDate};
+use motcua_domain::catalog::VersionStatus;
+use motcua_domain::dossier::stats::Counter;
+use motcua_domain::plan::{Field, Measure, Status, status};
+use motcua_store::plan as store;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// A period of whole months, `from..=to` (Vietnam time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The calendar year.
+    pub fn year(year: i32) -> Option<Self> {
+        Some(Self {
+            from: NaiveDate::from_ymd_opt(year, 1, 1)?,
+            to: NaiveDate::from_ymd_opt(year, 12, 31)?,
+        })
+    }
+
+    /// From the first day of month `from` to the last day of month `to` (`YYYY-MM`).
+    pub fn months(from: &str, to: &str) -> Option<Self> {
+        let first =
+            |s: &str| NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d").ok();
+        let from = first(from)?;
+        let to_first = first(to)?;
+        let to = to_first
+            .checked_add_months(chrono::Months::new(1))?
+            .pred_opt()?;
+        (from <= to && from.year() >= 2000 && to.year() <= 2100).then_some(Self { from, to })
+    }
+
+    pub fn from_month(&self) -> i32 {
+        self.from.year() * 100 + self.from.month() as i32
+    }
+
+    pub fn to_month(&self) -> i32 {
+        self.to.year() * 100 + self.to.month() as i32
+    }
+
+    /// `[start, end)` as instants.
+    pub fn instants(&self) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
+        let at = |d: NaiveDate| {
+            motcua_domain::time::from_local(d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        };
+        (at(self.from), at(self.to.succ_opt().unwrap_or(self.to)))
+    }
+
+    /// Whether the period has ended (Vietnam time).
+    pub fn over(&self) -> bool {
+        chrono::Utc::now()
+            .with_timezone(&motcua_domain::time::VN_OFFSET)
+            .date_naive()
+            > self.to
+    }
+}
+
+/// A target's figure.
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetValue {
+    pub id: String,
+    pub field: String,
+    pub text: String,
+    /// The share (0–1) or count reached; `null` when there is no data.
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub threshold: f64,
+    /// Always `>=`: every target of the plan is "at least".
+    pub comparator: &'static str,
+    pub measure: String,
+    pub status: &'static str,
+    pub source: String,
+    pub responsible_unit_id: Option<Uuid>,
+    pub weight: f64,
+    /// How the figure was obtained, or why there is none (Vietnamese).
+    pub note: String,
+}
+
+/// The scorecard of a plan for a period.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scorecard {
+    pub year: i32,
+    pub title: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub targets: Vec<TargetValue>,
+}
+
+/// A fraction; `None` when the denominator is zero (no data, never 0% or 100%).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fraction {
+    pub numerator: f64,
+    pub denominator: f64,
+}
+
+impl Fraction {
+    pub fn of(n: impl Into<f64>, d: impl Into<f64>) -> Option<Self> {
+        let (n, d) = (n.into(), d.into());
+        (d > 0.0).then_some(Self {
+            numerator: n,
+            denominator: d,
+        })
+    }
+
+    pub fn value(self) -> f64 {
+        self.numerator / self.denominator
+    }
+}
+
+/// The dossier targets' fractions (T3.4, T3.5, T7.3–T7.7) from the live counters.
+pub async fn dossier_fractions(
+    state: &AppState,
+    agency_id: Uuid,
+    period: Period,
+) -> anyhow::Result<BTreeMap<&'static str, Option<Fraction>>> {
+    let rows =
+        store::counters_by_procedure(&state.db, agency_id, period.from_month(), period.to_month())
+            .await?;
+    let (online_class, postal_eligible) = catalogue_classes(state).await?;
+    let mut filed = 0;
+    let (mut filed_online, mut filed_postal) = (0, 0);
+    let (mut in_time, mut late) = (0, 0);
+    let (mut returned, mut returned_postal) = (0, 0);
+    let mut with_online = BTreeSet::new();
+    let mut with_postal = BTreeSet::new();
+    for ((code, channel), t) in &rows {
+        // Filed in the period: an online filing moves `submitted`, a counter or postal filing
+        // `received` at once (an online dossier's later receipt moves `received` of its channel).
+        let f = match channel.as_str() {
+            "online" => t.get(Counter::Submitted),
+            _ => t.get(Counter::Received),
+        };
+        filed += f;
+        match channel.as_str() {
+            "online" => {
+                filed_online += f;
+                if f > 0 {
+                    with_online.insert(code.clone());
+                }
+            }
+            "postal" => {
+                filed_postal += t.get(Counter::ReceivedPostal);
+                if t.get(Counter::ReceivedPostal) > 0 {
+                    with_postal.insert(code.clone());
+                }
+            }
+            _ => {}
+        }
+        in_time += t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime);
+        late += t.get(Counter::ResolvedLate);
+        let r = t.get(Counter::ReturnedOnline)
+            + t.get(Counter::ReturnedCounter)
+            + t.get(Counter::ReturnedPostal);
+        returned += r;
+        returned_postal += t.get(Counter::ReturnedPostal);
+        if t.get(Counter::ReturnedPostal) > 0 {
+            with_postal.insert(code.clone());
+        }
+    }
+    let online_procedures = online_class.len();
+    let online_used = online_class.intersection(&with_online).count();
+    let postal_procedures = postal_eligible.len();
+    let postal_used = postal_eligible.intersection(&with_postal).count();
+    let mut out = BTreeMap::new();
+    out.insert(
+        "t3_4",
+        Fraction::of(in_time as f64, (in_time + late) as f64),
+    );
+    // Every dossier filed in motcua has its public look-up page from the moment it is filed.
+    out.insert("t3_5", Fraction::of(filed as f64, filed as f64));
+    out.insert(
+        "t7_3",
+        Fraction::of(online_used as f64, online_procedures as f64),
+    );
+    out.insert("t7_4", Fraction::of(filed_online as f64, filed as f64));
+    out.insert(
+        "t7_5",
+        Fraction::of(postal_used as f64, postal_procedures as f64),
+    );
+    out.insert("t7_6", Fraction::of(filed_postal as f64, filed as f64));
+    out.insert(
+        "t7_7",
+        Fraction::of(returned_postal as f64, returned as f64),
+    );
+    Ok(out)
+}
+
+/// The same fractions recomputed from the dossiers and their event log (no counter read).
+pub async fn raw_dossier_fractions(
+    state: &AppState,
+    agency_id: Uuid,
+    period: Period,
+) -> anyhow::Result<BTreeMap<&'static str, Option<Fraction>>> {
+    let (start, end) = period.instants();
+    let raw = store::raw_counts(&state.db, agency_id, start, end).await?;
+    let (online_class, postal_eligible) = catalogue_classes(state).await?;
+    let mut out = BTreeMap::new();
+    out.insert(
+        "t3_4",
+        Fraction::of(
+            raw.resolved_in_time as f64,
+            (raw.resolved_in_time + raw.resolved_late) as f64,
+        ),
+    );
+    out.insert("t3_5", Fraction::of(raw.filed as f64, raw.filed as f64));
+    out.insert(
+        "t7_3",
+        Fraction::of(
+            online_class.intersection(&raw.procedures_online).count() as f64,
+            online_class.len() as f64,
+        ),
+    );
+    out.insert(
+        "t7_4",
+        Fraction::of(raw.filed_online as f64, raw.filed as f64),
+    );
+    out.insert(
+        "t7_5",
+        Fraction::of(
+            postal_eligible.intersection(&raw.procedures_postal).count() as f64,
+            postal_eligible.len() as f64,
+        ),
+    );
+    out.insert(
+        "t7_6",
+        Fraction::of(raw.filed_postal as f64, raw.filed as f64),
+    );
+    out.insert(
+        "t7_7",
+        Fraction::of(raw.returned_postal as f64, raw.returned as f64),
+    );
+    Ok(out)
+}
+
+/// Published procedures offered online at level 3–4 (Decree 42/2022: toàn trình or một phần; the
+/// 2021 plan's "mức độ 3, 4" of Decree 43/2011) and those accepting postal receipt or return
+/// (Decision 45/2016/QĐ-TTg), by code.
+async fn catalogue_classes(
+    state: &AppState,
+) -> anyhow::Result<(BTreeSet<String>, BTreeSet<String>)> {
+    let mut online = BTreeSet::new();
+    let mut postal = BTreeSet::new();
+    for v in motcua_store::catalog::all_current(state.db.conn()).await? {
+        let input = motcua_store::catalog::version_input(&v)?;
+        if input.status != VersionStatus::Published {
+            continue;
+        }
+        let code = input.data.code.to_string();
+        if input.data.online_class != motcua_domain::catalog::OnlineClass::None
+            || input.data.legacy_level >= 3
+        {
+            online.insert(code.clone());
+        }
+        if input.data.postal_receipt || input.data.postal_return {
+            postal.insert(code);
+        }
+    }
+    Ok((online, postal))
+}
+
+/// T3.1 and T3.2 from the publication checks of every published procedure (Decree 63/2010 art.
+/// 8, 15; Decision 766 indicators 1.1–1.3).
+async fn catalogue_fractions(
+    state: &AppState,
+) -> anyhow::Result<(Option<Fraction>, Option<Fraction>)> {
+    let cal = state.calendar();
+    let (mut published, mut competent, mut timely) = (0u32, 0u32, 0u32);
+    for v in motcua_store::catalog::all_current(state.db.conn()).await? {
+        let input = motcua_store::catalog::version_input(&v)?;
+        if input.status != VersionStatus::Published {
+            continue;
+        }
+        published += 1;
+        let results = motcua_domain::catalog::publication::checks(
+            &cal.working,
+            &input.data,
+            &input.publication,
+        );
+        let ok = |id: &str| results.iter().any(|c| c.id == id && c.passed);
+        competent += u32::from(ok("competent_authority"));
+        timely += u32::from(ok("announced_in_time") && ok("published_in_time"));
+    }
+    Ok((
+        Fraction::of(competent, published),
+        Fraction::of(timely, published),
+    ))
+}
+
+/// T3.3: of the year's review plans, items reviewed / planned and problems handled or proposed /
+/// problems found; the target needs both, so the figure is the smaller share.
+async fn review_fraction(
+    state: &AppState,
+    year: i32,
+) -> anyhow::Result<(Option<Fraction>, String)> {
+    let mut items = Vec::new();
+    for p in motcua_store::review::plans(state.db.conn()).await? {
+        if p.year == year {
+            items.extend(motcua_store::review::items(state.db.conn(), p.id).await?);
+        }
+    }
+    let planned = items.len();
+    let reviewed = items.iter().filter(|i| i.reviewed).count();
+    let problems = items
+        .iter()
+        .filter(|i| i.reviewed && i.status != "no_issue")
+        .count();
+    let dealt = items
+        .iter()
+        .filter(|i| i.reviewed && matches!(i.status.as_str(), "proposed" | "handled"))
+        .count();
+    let a = Fraction::of(reviewed as f64, planned as f64);
+    let b = Fraction::of(dealt as f64, problems as f64);
+    let note = format!(
+        "rà soát {reviewed}/{planned} thủ tục; xử lý hoặc kiến nghị {dealt}/{problems} vấn đề"
+    );
+    Ok(match (a, b) {
+        (Some(a), Some(b)) => (Some(if b.value() < a.value() { b } else { a }), note),
+        (Some(a), None) => (Some(a), note),
+        _ => (None, note),
+    })
+}
+
+/// The scorecard of the agency's plan for `year` over `period`.
+pub async fn scorecard(
+    state: &AppState,
+    agency_id: Uuid,
+    year: i32,
+    period: Period,
+) -> anyhow::Result<Option<Scorecard>> {
+    let Some(plan) = store::plan_of(state.db.conn(), agency_id, year).await? else {
+        return Ok(None);
+    };
+    let targets = store::targets(state.db.conn(), plan.id).await?;
+    let dossiers = dossier_fractions(state, agency_id, period).await?;
+    let (t31, t32) = catalogue_fractions(state).await?;
+    let (t33, t33_note) = review_fraction(state, year).await?;
+    let docs = crate::official::indicators(state, agency_id, year).await?;
+    let doc_fraction = |key: &str, n: &str, d: &str| {
+        Fraction::of(
+            docs[key][n].as_f64().unwrap_or_default(),
+            docs[key][d].as_f64().unwrap_or_default(),
+        )
+    };
+    let over = period.over();
+    let mut out = Vec::with_capacity(targets.len());
+    for t in targets {
+        let (fraction, note): (Option<Fraction>, String) =
+            match t.source.strip_prefix("formula:").unwrap_or_default() {
+                "t3_1" => (
+                    t31,
+                    "thủ tục đang công bố, được ban hành đúng thẩm quyền".into(),
+                ),
+                "t3_2" => (t32, "thủ tục công bố và công khai đúng hạn".into()),
+                "t3_3" => (t33, t33_note.clone()),
+                "t7_1" => (
+                    doc_fraction("t7_1", "electronic", "total"),
+                    "văn bản đi và đến trong năm".into(),
+                ),
+                "t7_2" => (
+                    doc_fraction("t7_2", "units_signing", "units"),
+                    "đơn vị cấp 1 vừa gửi vừa nhận văn bản có chữ ký số".into(),
+                ),
+                f @ ("t3_4" | "t3_5" | "t7_3" | "t7_4" | "t7_5" | "t7_6" | "t7_7") => (
+                    dossiers.get(f).copied().flatten(),
+                    "từ số liệu hồ sơ trực tiếp".into(),
+                ),
+                _ => (
+                    None,
+                    "chỉ tiêu theo dõi bằng sổ có minh chứng; sổ này chưa có mục nào".into(),
+                ),
+            };
+        let value = fraction.map(Fraction::value);
+        let st = status(value, t.threshold, over);
+        out.push(TargetValue {
+            id: t.target_id,
+            field: t.field,
+            text: t.text,
+            value: value.map(|v| (v * 10_000.0).round() / 10_000.0),
+            numerator: fraction.map(|f| f.numerator),
+            denominator: fraction.map(|f| f.denominator),
+            threshold: t.threshold,
+            comparator: ">=",
+            measure: t.measure,
+            status: st.code(),
+            source: t.source,
+            responsible_unit_id: t.responsible_unit_id,
+            weight: t.weight,
+            note: if value.is_none() && !note.contains("sổ") {
+                format!("chưa có dữ liệu trong kỳ ({note})")
+            } else {
+                note
+            },
+        });
+    }
+    Ok(Some(Scorecard {
+        year,
+        title: plan.title,
+        from: period.from,
+        to: period.to,
+        targets: out,
+    }))
+}
+
+/// The seed plan for a year: the 2021 plan's 27 targets, each with the unit answerable for it.
+pub async fn seed_plan(
+    state: &AppState,
+    agency_id: Uuid,
+    year: i32,
+) -> anyhow::Result<store::NewPlan> {
+    let org = state.org().await?;
+    let targets = motcua_domain::plan::SEED_2021
+        .iter()
+        .map(|t| store::NewTarget {
+            target_id: t.id.to_owned(),
+            field: t.field.code().to_owned(),
+            text: t.text.to_owned(),
+            threshold: t.threshold,
+            measure: t.measure.code().to_owned(),
+            source: t.source.to_owned(),
+            responsible_unit_id: org
+                .unit(t.responsible_unit)
+                .filter(|u| u.agency_id == agency_id)
+                .map(|u| u.id),
+            weight: 1.0,
+        })
+        .collect();
+    Ok(store::NewPlan {
+        agency_id,
+        year,
+        title: format!("Kế hoạch cải cách hành chính năm {year}"),
+        decision_number: None,
+        decision_date: None,
+        direction: "Gắn cải cách hành chính với chuyển đổi số trên mọi lĩnh vực; tập trung sắp xếp tổ chức bộ máy và đẩy mạnh ứng dụng công nghệ thông tin trong hoạt động của Bộ; xây dựng nền hành chính trong sạch, minh bạch, hiện đại, phục vụ người dân và doanh nghiệp tốt nhất.".to_owned(),
+        targets,
+    })
+}
+
+/// The Vietnamese label of a field code.
+pub fn field_label(code: &str) -> &'static str {
+    Field::parse(code).map_or("", Field::label_vi)
+}
+
+/// A figure as the pages show it: `93,5%` or `2`.
+pub fn shown(value: Option<f64>, measure: &str) -> String {
+    match (value, Measure::parse(measure)) {
+        (None, _) => "—".to_owned(),
+        (Some(v), Some(Measure::Count)) => format!("{v}"),
+        (Some(v), _) => format!("{:.1}%", v * 100.0).replace('.', ","),
+    }
+}
+
+/// The Vietnamese label of a status code.
+pub fn status_label(code: &str) -> &'static str {
+    [
+        Status::Met,
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::Missed,
+        Status::NoData,
+    ]
+    .into_iter()
+    .find(|s| s.code() == code)
+    .map_or("", Status::label_vi)
+}
