@@ -399,14 +399,21 @@ async fn the_scorecard_equals_the_raw_records(backend: Backend) {
                 }
             }
         }
-        // The dossier targets have data in a year of history; the register targets have none.
+        // The dossier targets have data in a year of history; a register without items (the demo
+        // fills T1.1, T5.2 and T6.1) has none.
         for id in ["T3.4", "T7.4", "T7.6", "T7.7"] {
             assert!(want[id].is_some(), "{id} has data");
         }
+        let t24 = targets.iter().find(|t| t["id"] == "T2.4").unwrap();
+        assert_eq!(
+            (t24["value"].clone(), t24["status"].clone()),
+            (Value::Null, json!("no_data"))
+        );
         let t11 = targets.iter().find(|t| t["id"] == "T1.1").unwrap();
         assert_eq!(
-            (t11["value"].clone(), t11["status"].clone()),
-            (Value::Null, json!("no_data"))
+            (t11["numerator"].as_f64(), t11["denominator"].as_f64()),
+            (Some(0.0), Some(3.0)),
+            "the demo's three tasks, none done: {t11}"
         );
     }
 

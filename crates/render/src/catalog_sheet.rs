@@ -179,7 +179,8 @@ fn normalise_json(v: serde_json::Value) -> serde_json::Value {
     }
 }
 
-type Rows = Vec<(usize, Vec<String>)>;
+/// Rows of a sheet: the row number as a spreadsheet shows it (the header is row 1) and its cells.
+pub type Rows = Vec<(usize, Vec<String>)>;
 
 fn csv_rows(bytes: &[u8]) -> Result<Rows, Vec<RowError>> {
     let text = utf8(bytes)?;
@@ -195,7 +196,8 @@ fn csv_rows(bytes: &[u8]) -> Result<Rows, Vec<RowError>> {
     Ok(rows)
 }
 
-fn xlsx_rows(bytes: &[u8]) -> Result<Rows, Vec<RowError>> {
+/// The cells of the first sheet of an XLSX file, text in NFC.
+pub fn xlsx_rows(bytes: &[u8]) -> Result<Rows, Vec<RowError>> {
     use calamine::{Data, Reader, Xlsx};
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
         .map_err(|e| vec![err(0, "", format!("tệp XLSX không mở được: {e}"))])?;

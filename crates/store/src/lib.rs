@@ -20,6 +20,7 @@ pub mod org;
 pub mod password;
 pub mod pki;
 pub mod plan;
+pub mod register;
 pub mod review;
 
 pub mod session;

@@ -287,6 +287,36 @@ impl TestApp {
             .id
     }
 
+    /// Upload one file through the API (`POST /api/v1/uploads`); returns the upload's id.
+    pub async fn upload(
+        &self,
+        token: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        let boundary = "----motcua-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .client()
+            .post(self.url("/api/v1/uploads"))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "upload of {name}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["id"].as_str().unwrap().to_owned()
+    }
+
     /// Sign in through the API and return the bearer token.
     pub async fn token(&self, email: &str) -> String {
         let resp = self

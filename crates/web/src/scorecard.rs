@@ -352,6 +352,8 @@ pub async fn scorecard(
     let (t31, t32) = catalogue_fractions(state).await?;
     let (t33, t33_note) = review_fraction(state, year).await?;
     let docs = crate::official::indicators(state, agency_id, year).await?;
+    let register_items =
+        motcua_store::register::items(state.db.conn(), agency_id, year, None).await?;
     let doc_fraction = |key: &str, n: &str, d: &str| {
         Fraction::of(
             docs[key][n].as_f64().unwrap_or_default(),
@@ -381,10 +383,28 @@ pub async fn scorecard(
                     dossiers.get(f).copied().flatten(),
                     "từ số liệu hồ sơ trực tiếp".into(),
                 ),
-                _ => (
-                    None,
-                    "chỉ tiêu theo dõi bằng sổ có minh chứng; sổ này chưa có mục nào".into(),
-                ),
+                _ => match t
+                    .source
+                    .strip_prefix("register:")
+                    .and_then(motcua_domain::plan::register)
+                {
+                    Some(r) => {
+                        let items: Vec<_> = register_items
+                            .iter()
+                            .filter(|i| i.register == r.id)
+                            .cloned()
+                            .collect();
+                        let f = crate::api::register::fraction_of(r.kind, &items)
+                            .and_then(|(n, d)| Fraction::of(n, d));
+                        let note = if items.is_empty() {
+                            format!("sổ «{}» chưa có mục nào", r.label)
+                        } else {
+                            format!("sổ «{}»: {} mục", r.label, items.len())
+                        };
+                        (f, note)
+                    }
+                    None => (None, "nguồn số liệu không xác định".into()),
+                },
             };
         let value = fraction.map(Fraction::value);
         let st = status(value, t.threshold, over);
@@ -402,7 +422,7 @@ pub async fn scorecard(
             source: t.source,
             responsible_unit_id: t.responsible_unit_id,
             weight: t.weight,
-            note: if value.is_none() && !note.contains("sổ") {
+            note: if value.is_none() && !note.starts_with("sổ") {
                 format!("chưa có dữ liệu trong kỳ ({note})")
             } else {
                 note

@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/van-ban", get(pages::document::register))
         .route("/ke-hoach", get(pages::plan::get))
         .route("/ke-hoach/tai-ve", get(pages::plan::download))
+        .route("/ke-hoach/so/{register}", get(pages::plan::register_page))
         .route("/van-ban/{id}/xu-ly", post(pages::document::handle))
         .route("/van-ban/{id}/pdf", get(pages::document::pdf))
         .route(

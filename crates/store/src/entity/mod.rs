@@ -16,6 +16,7 @@ pub mod par_target;
 pub mod pki_authority;
 pub mod procedure;
 pub mod procedure_version;
+pub mod register_item;
 pub mod review_item;
 pub mod review_plan;
 pub mod signing_credential;

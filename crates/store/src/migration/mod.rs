@@ -16,6 +16,7 @@ mod m20261126_000007_official_document;
 mod m20261126_000008_exchange;
 mod m20261126_000009_document_handling;
 mod m20261126_000010_par_plan;
+mod m20261126_000011_register_item;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_exchange::Migration),
             Box::new(m20261126_000009_document_handling::Migration),
             Box::new(m20261126_000010_par_plan::Migration),
+            Box::new(m20261126_000011_register_item::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod dossier;
 pub mod exchange;
 pub mod org;
 pub mod plan;
+pub mod register;
 pub mod review;
 pub mod signature;
 pub mod users;
@@ -90,6 +91,9 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::create_plan))
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::get_scorecard))
+        .routes(routes!(register::list_items, register::add_item))
+        .routes(routes!(register::import_items))
+        .routes(routes!(register::record_item))
         .routes(routes!(document::document_pdf))
         .routes(routes!(document::handle_document))
         .routes(routes!(exchange::edxml_inbox))

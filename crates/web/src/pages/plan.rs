@@ -41,6 +41,20 @@ struct Row {
     /// The bar: width of the value and x of the threshold, in a 200-wide box.
     bar: u32,
     mark: u32,
+    /// Where the records behind the figure are.
+    link: String,
+}
+
+/// The page holding the records behind a target's figure.
+fn records_of(source: &str, year: i32) -> String {
+    match source.split_once(':') {
+        Some(("register", r)) => format!("/ke-hoach/so/{r}?nam={year}"),
+        Some(("formula", "t3_1" | "t3_2")) => "/admin/catalog".to_owned(),
+        Some(("formula", "t3_3")) => "/admin/review-plans".to_owned(),
+        Some(("formula", "t7_1" | "t7_2")) => format!("/van-ban?nam={year}"),
+        Some(("formula", _)) => "/thong-ke/ho-so".to_owned(),
+        _ => String::new(),
+    }
 }
 
 struct FieldGroup {
@@ -147,6 +161,7 @@ pub async fn get(
             note: t.note.clone(),
             bar: t.value.map_or(0, px),
             mark: px(t.threshold),
+            link: records_of(&t.source, year),
         };
         let label = field_label(&t.field);
         match groups.iter_mut().find(|g| g.label == label) {
@@ -203,4 +218,103 @@ pub async fn download(
     let org = state.org().await?;
     crate::api::plan::scorecard_file(&card, &org, format)
         .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))
+}
+
+struct ItemRow {
+    title: String,
+    unit: String,
+    due: String,
+    status: &'static str,
+    amounts: String,
+    evidence: usize,
+    confirmed: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    l: Layout,
+    year: i32,
+    label: &'static str,
+    figure: String,
+    items: Vec<ItemRow>,
+}
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    #[serde(default)]
+    nam: Option<i32>,
+}
+
+/// `/ke-hoach/so/{register}`: a register's items of the year with their evidence and who
+/// confirmed them — the records behind a target's figure.
+pub async fn register_page(
+    State(state): State<AppState>,
+    user: PageUser<ViewScorecard>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(q): Query<YearQuery>,
+) -> PageResult<Response> {
+    let r = motcua_domain::plan::register(&id).ok_or(PageError::NotFound)?;
+    let year = q.nam.unwrap_or_else(|| {
+        chrono::Utc::now()
+            .with_timezone(&motcua_domain::time::VN_OFFSET)
+            .year()
+    });
+    let agency_id = user.caller.user.agency_id;
+    let items = motcua_store::register::items(state.db.conn(), agency_id, year, Some(r.id)).await?;
+    let org = state.org().await?;
+    let accounts: std::collections::HashMap<uuid::Uuid, String> =
+        motcua_store::account::list(state.db.conn(), None)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a.full_name))
+            .collect();
+    let figure = match crate::api::register::fraction_of(r.kind, &items) {
+        None => "chưa có dữ liệu".to_owned(),
+        Some((n, _)) if r.kind == motcua_domain::plan::RegisterKind::Count => format!("{n} đơn vị"),
+        Some((n, d)) => format!("{n} / {d} — {}", shown(Some(n / d), "share")),
+    };
+    let page = RegisterPage {
+        l: Layout::build(&state, &viewer, &csrf, "/ke-hoach").await,
+        year,
+        label: r.label,
+        figure,
+        items: items
+            .iter()
+            .map(|i| ItemRow {
+                title: i.title.clone(),
+                unit: i
+                    .responsible_unit_id
+                    .and_then(|u| org.unit_by_id(u))
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                due: i
+                    .due_date
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+                status: motcua_domain::plan::item_status_label(&i.status),
+                amounts: if r.kind == motcua_domain::plan::RegisterKind::Amount {
+                    format!("{:.0} / {:.0}", i.actual_amount, i.planned_amount)
+                } else {
+                    String::new()
+                },
+                evidence: serde_json::from_str::<Vec<uuid::Uuid>>(&i.evidence)
+                    .map(|v| v.len())
+                    .unwrap_or(0),
+                confirmed: match (i.confirmed_by, i.confirmed_at) {
+                    (Some(who), Some(at)) => format!(
+                        "{} — {}",
+                        accounts.get(&who).cloned().unwrap_or_default(),
+                        motcua_domain::time::format_vn(at)
+                    ),
+                    _ => String::new(),
+                },
+                note: i.note.clone(),
+            })
+            .collect(),
+    };
+    Ok(html(StatusCode::OK, &page))
 }

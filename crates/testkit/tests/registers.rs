@@ -1,0 +1,355 @@
+//! The plan's registers on both backends: items added one by one and imported from XLSX (a file
+//! with bad rows is refused whole, every problem named by row and column, nothing added); progress
+//! recorded with evidence and confirmed by the person who recorded it (a counting status without
+//! evidence is refused, so is another unit's leader); the register targets of the scorecard follow
+//! the items (no data without items, never 0% or 100%), and the register's page lists them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use motcua_domain::account::Role;
+use motcua_testkit::{Backend, TestApp, backend_test};
+use serde_json::{Value, json};
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let r = app.post_json(path, Some(token), &body).await;
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+async fn target(app: &TestApp, token: &str, year: i32, id: &str) -> Value {
+    let r = app
+        .get(&format!("/api/v1/plans/{year}/scorecard"), Some(token))
+        .await;
+    assert_eq!(r.status(), 200);
+    let card: Value = r.json().await.unwrap();
+    card["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap()
+        .clone()
+}
+
+async fn import(app: &TestApp, token: &str, path: &str, rows: &[Vec<String>]) -> (u16, Value) {
+    let header = motcua_web::api::register::IMPORT_HEADER;
+    let bytes = motcua_render::table::xlsx("So", &header, rows).unwrap();
+    let r = app
+        .client()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| (*c).to_owned()).collect()
+}
+
+async fn registers_feed_the_scorecard(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("cchc@test.vn", Role::ParOfficer, "VP").await;
+    app.user("lanhdao@test.vn", Role::UnitLeader, "CVT").await;
+    app.user("lanhdao-ttt@test.vn", Role::UnitLeader, "TTTT")
+        .await;
+    app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    let (office, leader, other_leader, officer) = (
+        app.token("cchc@test.vn").await,
+        app.token("lanhdao@test.vn").await,
+        app.token("lanhdao-ttt@test.vn").await,
+        app.token("chuyenvien@test.vn").await,
+    );
+    // This year's plan: its period is still running, so a target below its threshold is at risk.
+    let year = chrono::Utc::now()
+        .with_timezone(&motcua_domain::time::VN_OFFSET)
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap();
+    let (s, plan) = post(&app, &office, "/api/v1/plans", json!({"year": year})).await;
+    assert_eq!(s, 201, "{plan}");
+    let (s, _) = post(&app, &officer, "/api/v1/plans", json!({"year": year + 1})).await;
+    assert_eq!(s, 403, "an officer does not keep the plan");
+
+    let t11 = target(&app, &office, year, "T1.1").await;
+    assert_eq!(
+        (t11["status"].as_str(), t11["value"].clone()),
+        (Some("no_data"), Value::Null)
+    );
+
+    // One by one; refusals beside the field.
+    let base = format!("/api/v1/plans/{year}/registers/t1_1");
+    let (s, e) = post(&app, &office, &base, json!({"title": "  "})).await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("title"))
+    );
+    let (s, e) = post(
+        &app,
+        &office,
+        &base,
+        json!({"title": "Nhiệm vụ", "unit": "KHONG-CO"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("unit"))
+    );
+    let (s, _) = post(
+        &app,
+        &office,
+        &format!("/api/v1/plans/{year}/registers/t9_9"),
+        json!({"title": "x"}),
+    )
+    .await;
+    assert_eq!(s, 404);
+    let (s, _) = post(&app, &leader, &base, json!({"title": "x"})).await;
+    assert_eq!(s, 403, "items are added by the reform office");
+    let (s, first) = post(&app, &office, &base, json!({
+        "title": "Xây dựng Nghị định về quản lý dịch vụ bưu chính", "unit": "CVT", "due_date": "2026-06-30"
+    })).await;
+    assert_eq!(s, 201, "{first}");
+    assert_eq!(first["status"], "planned");
+
+    // A file with bad rows: refused whole, each problem named.
+    let (s, e) = import(
+        &app,
+        &office,
+        &format!("{base}/import"),
+        &[
+            row(&[
+                "Báo cáo Thủ tướng về chuyển đổi số",
+                "CVT",
+                "2026-09-30",
+                "",
+                "",
+                "",
+            ]),
+            row(&["", "CVT", "31/02/2026", "", "", ""]),
+            row(&["Đề án xã hội số", "KHONG-CO", "", "xong", "", ""]),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str()),
+        (422, Some("import_rejected")),
+        "{e}"
+    );
+    let problems: Vec<(i64, String)> = e["error"]["details"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["row"].as_i64().unwrap(),
+                p["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for want in [
+        (3, "Nội dung"),
+        (3, "Hạn hoàn thành"),
+        (4, "Đơn vị chủ trì"),
+        (4, "Trạng thái"),
+    ] {
+        assert!(
+            problems.contains(&(want.0, want.1.to_owned())),
+            "{want:?} in {problems:?}"
+        );
+    }
+    let r = app.get(&base, Some(&office)).await;
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "nothing half-imported"
+    );
+    let (s, e) = import(&app, &office, &format!("{base}/import"), &[]).await;
+    assert_eq!(s, 422, "{e}");
+    let (s, ok) = import(
+        &app,
+        &office,
+        &format!("{base}/import"),
+        &[
+            row(&[
+                "Báo cáo Thủ tướng về chuyển đổi số",
+                "CVT",
+                "2026-09-30",
+                "",
+                "",
+                "",
+            ]),
+            row(&[
+                "Tổng kết Nghị quyết 76/NQ-CP",
+                "VP",
+                "15/12/2026",
+                "in_progress",
+                "",
+                "giao Văn phòng",
+            ]),
+            row(&["Nhiệm vụ đã điều chỉnh", "VP", "", "cancelled", "", ""]),
+        ],
+    )
+    .await;
+    assert_eq!((s, ok["imported"].as_u64()), (201, Some(3)), "{ok}");
+
+    // 4 items, one cancelled: 0 of 3 done, at risk while the year runs.
+    let t11 = target(&app, &office, year, "T1.1").await;
+    assert_eq!(
+        (t11["numerator"].as_f64(), t11["denominator"].as_f64()),
+        (Some(0.0), Some(3.0)),
+        "{t11}"
+    );
+
+    // Progress: done needs evidence; the leader of the responsible unit confirms with a file.
+    let id = first["id"].as_str().unwrap().to_owned();
+    let record = format!("/api/v1/register-items/{id}");
+    let (s, e) = post(
+        &app,
+        &leader,
+        &record,
+        json!({"version": 1, "status": "done"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("evidence_upload_ids")),
+        "{e}"
+    );
+    let (s, _) = post(
+        &app,
+        &other_leader,
+        &record,
+        json!({"version": 1, "status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(s, 403, "another unit's leader");
+    let (s, _) = post(
+        &app,
+        &officer,
+        &record,
+        json!({"version": 1, "status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(s, 403, "an officer");
+    let (s, e) = post(
+        &app,
+        &leader,
+        &record,
+        json!({"version": 1, "status": "xong"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("status"))
+    );
+    let file = app
+        .upload(
+            &leader,
+            "bien-ban.pdf",
+            "application/pdf",
+            &motcua_sign::pdf::simple_document(&["Bien ban nghiem thu"]),
+        )
+        .await;
+    let (s, e) = post(
+        &app,
+        &leader,
+        &record,
+        json!({"version": 1, "status": "done", "evidence_upload_ids": [uuid::Uuid::now_v7()]}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("evidence_upload_ids"))
+    );
+    let (s, done) = post(&app, &leader, &record, json!({"version": 1, "status": "done", "evidence_upload_ids": [file], "note": "Đã trình Chính phủ"})).await;
+    assert_eq!(s, 200, "{done}");
+    assert!(
+        done["confirmed_by"].is_string() && done["confirmed_at"].is_string(),
+        "{done}"
+    );
+    let (s, _) = post(
+        &app,
+        &leader,
+        &record,
+        json!({"version": 1, "status": "in_progress"}),
+    )
+    .await;
+    assert_eq!(s, 409, "stale version");
+    let t11 = target(&app, &office, year, "T1.1").await;
+    assert_eq!(
+        (t11["numerator"].as_f64(), t11["denominator"].as_f64()),
+        (Some(1.0), Some(3.0)),
+        "{t11}"
+    );
+    assert_eq!(t11["status"], "at_risk", "{t11}");
+
+    // Money: disbursed / planned; a count register counts items done.
+    let t61 = format!("/api/v1/plans/{year}/registers/t6_1");
+    let (s, e) = post(&app, &office, &t61, json!({"title": "Dự án hạ tầng số"})).await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("planned_amount"))
+    );
+    let (_, inv) = post(
+        &app,
+        &office,
+        &t61,
+        json!({"title": "Dự án hạ tầng số", "planned_amount": 1000000000.0, "unit": "VP"}),
+    )
+    .await;
+    let (s, r) = post(
+        &app,
+        &office,
+        &format!("/api/v1/register-items/{}", inv["id"].as_str().unwrap()),
+        json!({"version": 1, "status": "in_progress", "actual_amount": 900000000.0}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let t61v = target(&app, &office, year, "T6.1").await;
+    assert_eq!(t61v["value"].as_f64(), Some(0.9), "{t61v}");
+
+    // The register's page and the drill-down link from the scorecard.
+    let browser = app.signed_in_browser("cchc@test.vn").await;
+    let html = browser
+        .get(app.url(&format!("/ke-hoach?nam={year}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("/ke-hoach/so/t1_1?nam={year}")),
+        "drill-down link"
+    );
+    let html = browser
+        .get(app.url(&format!("/ke-hoach/so/t1_1?nam={year}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for want in [
+        "Nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao",
+        "Xây dựng Nghị định về quản lý dịch vụ bưu chính",
+        "Hoàn thành",
+        "1 tệp",
+        "Hủy, điều chỉnh",
+    ] {
+        assert!(html.contains(want), "«{want}» not on the page");
+    }
+    let _ = plan;
+    app.stop().await;
+}
+backend_test!(registers, registers_feed_the_scorecard);
