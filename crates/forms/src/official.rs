@@ -38,7 +38,8 @@ const SIGNATURE_HEIGHT: f64 = 2.6 / 2.54 * 72.0;
 /// body, may be empty), `agency`, `number_text` (`05`), `notation` (`QĐ-BTTTT`), `code`,
 /// `is_letter` (bool: a công văn), `type_name`, `subject`, `urgency` and `secrecy` (labels or
 /// empty), `place`, `date_words`, `paragraphs` (array of strings), `recipients` (array of
-/// `{name}`), `drafting_unit`, `authority_mark`, `position`, `signer`.
+/// `{name}`), `drafting_unit`, `authority_mark`, `on_behalf_of` (optional: the position signed for
+/// with KT., TM., TL., TUQ.), `position`, `signer`.
 pub fn render(data: &serde_json::Value) -> Result<Rendered, FormError> {
     let mut inputs = Dict::new();
     inputs.insert(Str::from("data"), data.to_string().into_value());

@@ -24,7 +24,8 @@ fn sample(paragraphs: usize, letter: bool) -> serde_json::Value {
         "recipients": [{"name": "Văn phòng Chính phủ"}, {"name": "Các đơn vị thuộc Bộ"}],
         "drafting_unit": "VP",
         "authority_mark": "KT.",
-        "position": "Bộ trưởng",
+        "on_behalf_of": "Bộ trưởng",
+        "position": "Thứ trưởng",
         "signer": "Nguyễn Văn An",
     })
 }
@@ -77,6 +78,7 @@ fn a_decision_reads_back_and_has_room_for_the_signature() {
             "- Các đơn vị thuộc Bộ;",
             "- Lưu: VT, VP.",
             "KT. BỘ TRƯỞNG",
+            "THỨ TRƯỞNG",
             "Nguyễn Văn An",
             "KHẨN",
         ] {

@@ -44,6 +44,8 @@ pub struct NewDocument {
     pub content: Option<String>,
     /// For an incoming electronic document: the state of its signatures when it arrived.
     pub signature_state: Option<String>,
+    /// With KT., TM., TL., TUQ.: the position or collective signed for.
+    pub on_behalf_of: Option<String>,
 }
 
 /// Stores a draft; audited.
@@ -89,6 +91,7 @@ pub async fn create_draft(db: &Db, ctx: &AuditCtx, new: NewDocument) -> Result<D
         completed_at: Set(None),
         signature_state: Set(None),
         content: Set(new.content.clone()),
+        on_behalf_of: Set(new.on_behalf_of.clone()),
     }
     .insert(&txn)
     .await?;
@@ -291,6 +294,7 @@ pub async fn register_incoming(
         completed_at: Set(None),
         signature_state: Set(new.signature_state.clone()),
         content: Set(None),
+        on_behalf_of: Set(new.on_behalf_of.clone()),
     }
     .insert(&txn)
     .await;

@@ -252,11 +252,29 @@ async fn documents_are_issued_signed_exchanged_and_handled(backend: Backend) {
     let (s, d) = post(&a, &a_leader, "/api/v1/documents", json!({
         "doc_type": "quyet_dinh", "subject": "Về việc giao chỉ tiêu cải cách hành chính năm 2026",
         "signer_name": "Nguyễn Huy Dũng", "signer_position": "Thứ trưởng", "authority_mark": "KT.",
+        "on_behalf_of": "Bộ trưởng",
         "recipients": [{"organ_id": "000.00.00.H26", "name": "UBND thành phố Hà Nội"}],
         "content": content
     })).await;
     assert_eq!(s, 201, "{d}");
+    assert_eq!(d["signer"]["on_behalf_of"], "Bộ trưởng");
     let id = d["id"].as_str().unwrap().to_owned();
+    // "Signed for" only goes with KT., TM., TL., TUQ.
+    let (s, e) = post(
+        &a,
+        &a_leader,
+        "/api/v1/documents",
+        json!({
+            "doc_type": "cong_van", "subject": "Thử", "signer_name": "Nguyễn Huy Dũng",
+            "on_behalf_of": "Bộ trưởng"
+        }),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("on_behalf_of")),
+        "{e}"
+    );
     let (s, issued) = post(
         &a,
         &a_leader,

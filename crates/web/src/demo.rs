@@ -399,6 +399,7 @@ pub async fn load_documents(db: &Db, config: &Config) -> anyhow::Result<usize> {
             created_by: Some(leader.user.id),
             content: Some(content.to_owned()),
             signature_state: None,
+            on_behalf_of: None,
         };
         let ctx = leader.audit_ctx("demo".into());
         let d = docs::create_draft(db, &ctx, new).await?;
@@ -448,6 +449,7 @@ pub async fn load_documents(db: &Db, config: &Config) -> anyhow::Result<usize> {
             content: None,
             // The demo has no partner's signed file: registered as received without one.
             signature_state: Some("none".to_owned()),
+            on_behalf_of: None,
         };
         let ctx = office.audit_ctx("demo".into());
         let (d, _) = docs::register_incoming(

@@ -54,6 +54,7 @@ fn annex_data(org: &OrgSnapshot, d: &Document) -> Value {
         "recipients": recipients,
         "drafting_unit": drafting_unit,
         "authority_mark": d.authority_mark,
+        "on_behalf_of": d.on_behalf_of.clone().unwrap_or_default(),
         "position": d.signer_position,
         "signer": d.signer_name,
     })

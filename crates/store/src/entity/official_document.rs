@@ -60,6 +60,8 @@ pub struct Model {
     pub signature_state: Option<String>,
     /// The content drafted in motcua (rendered to the Annex I layout when issued).
     pub content: Option<String>,
+    /// With KT., TM., TL., TUQ.: the position or collective signed for ("Bộ trưởng").
+    pub on_behalf_of: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261126_000008_exchange;
 mod m20261126_000009_document_handling;
 mod m20261126_000010_par_plan;
 mod m20261126_000011_register_item;
+mod m20261126_000012_document_on_behalf;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_document_handling::Migration),
             Box::new(m20261126_000010_par_plan::Migration),
             Box::new(m20261126_000011_register_item::Migration),
+            Box::new(m20261126_000012_document_on_behalf::Migration),
         ]
     }
 }

@@ -46,6 +46,10 @@ pub struct DraftRequest {
     /// TM., Q., KT., TL., TUQ. or empty.
     #[serde(default)]
     pub authority_mark: String,
+    /// With KT., TM., TL. or TUQ.: the position or collective signed for ("Bộ trưởng"), printed
+    /// after the mark, the signer's own position on the next line (Annex I).
+    #[serde(default)]
+    pub on_behalf_of: String,
     #[serde(default)]
     pub recipients: Vec<Recipient>,
     /// Handled electronically (true) or a paper document registered in the system.
@@ -73,7 +77,7 @@ pub fn doc_json(d: &store::Document) -> Value {
         "type_name": t.map_or("", |t| t.name), "series": d.series, "year": d.year, "number": d.number,
         "notation": d.notation, "code": d.code, "subject": d.subject, "urgency": d.urgency,
         "secrecy": d.secrecy,
-        "signer": {"name": d.signer_name, "position": d.signer_position, "authority_mark": d.authority_mark},
+        "signer": {"name": d.signer_name, "position": d.signer_position, "authority_mark": d.authority_mark, "on_behalf_of": d.on_behalf_of},
         "recipients": d.recipients, "electronic": d.electronic, "issued_at": d.issued_at,
         "drafting_unit_id": d.drafting_unit_id,
         "version": d.version, "external_id": d.external_id, "sender_organ_id": d.sender_organ_id,
@@ -138,6 +142,16 @@ pub async fn draft_document(
             "thẩm quyền ký: TM., Q., KT., TL. hoặc TUQ.",
         ));
     }
+    let on_behalf_of = nfc(&req.on_behalf_of);
+    if on_behalf_of.chars().count() > 200 {
+        errors.push(FieldError::new("on_behalf_of", "tối đa 200 ký tự"));
+    }
+    if !on_behalf_of.is_empty() && !matches!(mark.as_str(), "KT." | "TM." | "TL." | "TUQ.") {
+        errors.push(FieldError::new(
+            "on_behalf_of",
+            "chỉ ghi khi ký thay (KT.), thay mặt (TM.), thừa lệnh (TL.) hoặc thừa ủy quyền (TUQ.)",
+        ));
+    }
     let mut recipients = Vec::new();
     for (i, r) in req.recipients.iter().enumerate() {
         let name = nfc(&r.name);
@@ -189,6 +203,7 @@ pub async fn draft_document(
         created_by: Some(caller.user.id),
         content,
         signature_state: None,
+        on_behalf_of: (!on_behalf_of.is_empty()).then_some(on_behalf_of),
     };
     let d = store::create_draft(
         &state.db,

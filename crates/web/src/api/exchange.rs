@@ -218,6 +218,7 @@ pub async fn edxml_inbox(
         created_by: None,
         content: None,
         signature_state: Some(signature_state.to_owned()),
+        on_behalf_of: None,
     };
     let pdf = kept.map(|(name, data, _)| motcua_store::dossier::NewUpload {
         agency_id: addressee.id,
