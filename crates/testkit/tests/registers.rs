@@ -318,6 +318,31 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     let t61v = target(&app, &office, year, "T6.1").await;
     assert_eq!(t61v["value"].as_f64(), Some(0.9), "{t61v}");
 
+    // The ranking (M3): the Office answers for T1.1 (1 of 3 done) and T7.2 (no unit signs yet,
+    // 0 of the 3 top-level units); its other targets have no data and do not count.
+    let r = app
+        .get(&format!("/api/v1/plans/{year}/ranking"), Some(&office))
+        .await;
+    assert_eq!(r.status(), 200);
+    let ranking: Value = r.json().await.unwrap();
+    assert!(
+        ranking["rule"]
+            .as_str()
+            .unwrap()
+            .contains("min(1; kết quả / mục tiêu)")
+    );
+    let vp = ranking["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "Văn phòng Bộ")
+        .unwrap()
+        .clone();
+    assert_eq!(vp["score"].as_f64(), Some(16.67), "{vp}");
+    assert_eq!(vp["with_data"], 2, "{vp}");
+    assert_eq!(vp["below"], json!(["T7.2", "T1.1"]), "{vp}");
+    assert_eq!(ranking["units"][0]["rank"], 1);
+
     // The register's page and the drill-down link from the scorecard.
     let browser = app.signed_in_browser("cchc@test.vn").await;
     let html = browser

@@ -499,3 +499,81 @@ pub fn status_label(code: &str) -> &'static str {
     .find(|s| s.code() == code)
     .map_or("", Status::label_vi)
 }
+
+/// A unit's place in the ranking (rule M3: a unit's reform result is a criterion for judging its
+/// head and for the yearly emulation).
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitRank {
+    pub rank: usize,
+    pub unit_id: Uuid,
+    pub name: String,
+    /// 0–100: the weighted mean, over the unit's targets with data, of
+    /// `min(1, value / threshold)` × 100.
+    pub score: Option<f64>,
+    pub targets: usize,
+    pub with_data: usize,
+    /// The unit's targets below their threshold, lowest first: what pulls it down.
+    pub below: Vec<String>,
+}
+
+/// The scoring rule, as the pages and the API state it.
+pub const RANKING_RULE: &str = "Điểm của đơn vị = trung bình có trọng số, trên các chỉ tiêu đơn vị chịu trách nhiệm có số liệu, của min(1; kết quả / mục tiêu) × 100; chỉ tiêu chưa có số liệu không tính. Đơn vị xếp theo điểm giảm dần; đơn vị chưa có chỉ tiêu nào có số liệu xếp cuối.";
+
+/// Ranks the units answerable for targets of the scorecard.
+pub fn ranking(card: &Scorecard, org: &crate::state::OrgSnapshot) -> Vec<UnitRank> {
+    let mut by_unit: BTreeMap<Uuid, Vec<&TargetValue>> = BTreeMap::new();
+    for t in &card.targets {
+        if let Some(u) = t.responsible_unit_id {
+            by_unit.entry(u).or_default().push(t);
+        }
+    }
+    let mut out: Vec<UnitRank> = by_unit
+        .into_iter()
+        .map(|(unit_id, targets)| {
+            let scored: Vec<(f64, f64)> = targets
+                .iter()
+                .filter_map(|t| {
+                    t.value
+                        .map(|v| (t.weight.max(0.0), (v / t.threshold).min(1.0)))
+                })
+                .collect();
+            let weight: f64 = scored.iter().map(|(w, _)| w).sum();
+            let score = (weight > 0.0).then(|| {
+                (scored.iter().map(|(w, s)| w * s).sum::<f64>() / weight * 10_000.0).round() / 100.0
+            });
+            let mut below: Vec<&&TargetValue> = targets
+                .iter()
+                .filter(|t| {
+                    t.value
+                        .is_some_and(|v| status(Some(v), t.threshold, true) == Status::Missed)
+                })
+                .collect();
+            below.sort_by(|a, b| {
+                (a.value.unwrap_or_default() / a.threshold)
+                    .total_cmp(&(b.value.unwrap_or_default() / b.threshold))
+            });
+            UnitRank {
+                rank: 0,
+                unit_id,
+                name: org
+                    .unit_by_id(unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                score,
+                targets: targets.len(),
+                with_data: scored.len(),
+                below: below.iter().map(|t| t.id.clone()).collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.score
+            .unwrap_or(-1.0)
+            .total_cmp(&a.score.unwrap_or(-1.0))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    for (i, u) in out.iter_mut().enumerate() {
+        u.rank = i + 1;
+    }
+    out
+}

@@ -91,6 +91,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::create_plan))
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::get_scorecard))
+        .routes(routes!(plan::get_ranking))
         .routes(routes!(register::list_items, register::add_item))
         .routes(routes!(register::import_items))
         .routes(routes!(register::record_item))

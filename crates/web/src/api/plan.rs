@@ -239,3 +239,27 @@ pub fn scorecard_file(
     )
         .into_response())
 }
+
+/// The units answerable for the plan's targets, ranked (rule M3), with the scoring rule and, for
+/// each unit, its targets below their threshold (what pulls it down).
+#[utoipa::path(get, path = "/api/v1/plans/{year}/ranking", tag = "plan", operation_id = "unit_ranking",
+    params(PeriodQuery), security(("bearer" = [])),
+    responses((status = 200, description = "{\"rule\",\"units\":[{\"rank\",\"unit_id\",\"name\",\"score\",\"targets\",\"with_data\",\"below\":[…]}]}"),
+        (status = 404, body = ErrorEnvelope)))]
+pub async fn get_ranking(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ViewScorecard>,
+    ApiPath(year): ApiPath<i32>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<axum::Json<Value>> {
+    let period = period_of(year, &q)?;
+    let card = scorecard(&state, caller.user.agency_id, year, period)
+        .await
+        .map_err(ApiError::Internal)?
+        .ok_or(ApiError::NotFound)?;
+    let org = state.org().await?;
+    Ok(axum::Json(json!({
+        "year": year, "rule": crate::scorecard::RANKING_RULE,
+        "units": crate::scorecard::ranking(&card, &org),
+    })))
+}

@@ -75,6 +75,8 @@ struct ScorecardPage {
     error: String,
     groups: Vec<FieldGroup>,
     counts: Vec<(&'static str, &'static str, usize)>,
+    rule: &'static str,
+    ranks: Vec<crate::scorecard::UnitRank>,
 }
 
 pub async fn get(
@@ -107,6 +109,8 @@ pub async fn get(
             error: "Chưa có kế hoạch cải cách hành chính nào; bộ phận CCHC tạo kế hoạch năm (POST /api/v1/plans).".into(),
             groups: Vec::new(),
             counts: Vec::new(),
+            rule: crate::scorecard::RANKING_RULE,
+            ranks: Vec::new(),
         };
         return Ok(html(StatusCode::OK, &page));
     };
@@ -132,6 +136,7 @@ pub async fn get(
         .map_err(PageError::Internal)?
         .ok_or(PageError::NotFound)?;
     let org = state.org().await?;
+    let ranks = crate::scorecard::ranking(&card, &org);
     let mut groups: Vec<FieldGroup> = Vec::new();
     let mut counts = std::collections::BTreeMap::new();
     for t in &card.targets {
@@ -191,6 +196,8 @@ pub async fn get(
         error,
         groups,
         counts,
+        rule: crate::scorecard::RANKING_RULE,
+        ranks,
     };
     Ok(html(StatusCode::OK, &page))
 }
