@@ -260,3 +260,99 @@ pub async fn counters_by_procedure(
         })
         .collect())
 }
+
+/// A target's new status and, when it turns into one the responsible unit must hear of, the
+/// messages to queue for it.
+#[derive(Clone, Debug)]
+pub struct Observed {
+    pub target_id: String,
+    pub status: String,
+    /// Queued only when the status changed (or is seen for the first time).
+    pub messages_if_changed: Vec<serde_json::Value>,
+}
+
+/// Records the statuses seen now; for each target whose status changed, queues its messages in the
+/// outbox in the same transaction (a status is reported once, also with several nodes: the
+/// conditional update decides who saw the change). Returns the targets that changed.
+pub async fn observe(
+    db: &Db,
+    agency_id: Uuid,
+    plan_id: Uuid,
+    seen: Vec<Observed>,
+) -> Result<Vec<String>> {
+    let p = |i: usize| match db.backend() {
+        Backend::Postgres => format!("${i}"),
+        Backend::Sqlite => format!("?{i}"),
+    };
+    let txn = db.begin_write().await?;
+    let now = Utc::now();
+    let mut changed = Vec::new();
+    for o in seen {
+        let values = || -> Vec<sea_orm::Value> {
+            vec![
+                plan_id.into(),
+                o.target_id.clone().into(),
+                o.status.clone().into(),
+                now.into(),
+            ]
+        };
+        let updated = txn
+            .execute_raw(Statement::from_sql_and_values(
+                db.backend().sea(),
+                format!(
+                    "UPDATE target_watch SET status = {s}, changed_at = {t} \
+                     WHERE plan_id = {p1} AND target_id = {p2} AND status <> {s}",
+                    p1 = p(1),
+                    p2 = p(2),
+                    s = p(3),
+                    t = p(4)
+                ),
+                values(),
+            ))
+            .await?
+            .rows_affected();
+        let inserted = if updated == 0 {
+            txn.execute_raw(Statement::from_sql_and_values(
+                db.backend().sea(),
+                format!(
+                    "INSERT INTO target_watch (plan_id, target_id, status, changed_at) \
+                     VALUES ({}, {}, {}, {}) ON CONFLICT (plan_id, target_id) DO NOTHING",
+                    p(1),
+                    p(2),
+                    p(3),
+                    p(4)
+                ),
+                values(),
+            ))
+            .await?
+            .rows_affected()
+        } else {
+            0
+        };
+        if updated + inserted == 0 {
+            continue;
+        }
+        for m in &o.messages_if_changed {
+            crate::entity::outbox::Entity::insert(crate::entity::outbox::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                agency_id: Set(agency_id),
+                topic: Set(TARGET_TOPIC.to_owned()),
+                dossier_id: Set(None),
+                payload: Set(m.to_string()),
+                created_at: Set(now),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                delivered_at: Set(None),
+                last_error: Set(None),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        changed.push(o.target_id);
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The outbox topic of a target turning at risk or missed.
+pub const TARGET_TOPIC: &str = "target_at_risk";

@@ -60,6 +60,8 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     app.user("lanhdao-ttt@test.vn", Role::UnitLeader, "TTTT")
         .await;
     app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    app.user("chanhvanphong@test.vn", Role::UnitLeader, "VP")
+        .await;
     let (office, leader, other_leader, officer) = (
         app.token("cchc@test.vn").await,
         app.token("lanhdao@test.vn").await,
@@ -342,6 +344,28 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     assert_eq!(vp["with_data"], 2, "{vp}");
     assert_eq!(vp["below"], json!(["T7.2", "T1.1"]), "{vp}");
     assert_eq!(ranking["units"][0]["rank"], 1);
+
+    // The Office's leader hears once that T1.1 is at risk (outbox, e-mail); watching again sends
+    // nothing new.
+    let changed = motcua_web::scorecard::watch(&app.state).await.unwrap();
+    assert!(
+        changed >= 27,
+        "every target seen for the first time: {changed}"
+    );
+    let t11_mail = "SELECT COUNT(*) AS n FROM outbox WHERE topic = 'target_at_risk' \
+                    AND payload LIKE '%\"code\":\"T1.1\"%' AND payload LIKE '%chanhvanphong@test.vn%'";
+    assert_eq!(motcua_testkit::count(&app.db, t11_mail).await, 1);
+    assert_eq!(motcua_web::scorecard::watch(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        motcua_testkit::count(&app.db, t11_mail).await,
+        1,
+        "reported once"
+    );
+    // The Information Centre answers for T3.5, T7.3 and T7.4, which have no data here: a target
+    // without data is not reported as at risk.
+    let no_data = "SELECT COUNT(*) AS n FROM outbox WHERE topic = 'target_at_risk' \
+                   AND payload LIKE '%lanhdao-ttt@test.vn%'";
+    assert_eq!(motcua_testkit::count(&app.db, no_data).await, 0);
 
     // The register's page and the drill-down link from the scorecard.
     let browser = app.signed_in_browser("cchc@test.vn").await;

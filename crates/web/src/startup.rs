@@ -215,6 +215,14 @@ async fn housekeeping(state: AppState) {
                 tracing::warn!(cause = %e, "could not purge expired sessions");
             }
         }
+        // Targets turning at risk are reported to their units (outbox) within a quarter of an hour.
+        if minutes.is_multiple_of(15) {
+            match crate::scorecard::watch(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(targets = n, "plan targets changed status"),
+                Err(e) => tracing::warn!(cause = %e, "could not watch the plan's targets"),
+            }
+        }
         minutes += 1;
     }
 }

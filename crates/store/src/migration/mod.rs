@@ -18,6 +18,7 @@ mod m20261126_000009_document_handling;
 mod m20261126_000010_par_plan;
 mod m20261126_000011_register_item;
 mod m20261126_000012_document_on_behalf;
+mod m20261126_000013_target_watch;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_par_plan::Migration),
             Box::new(m20261126_000011_register_item::Migration),
             Box::new(m20261126_000012_document_on_behalf::Migration),
+            Box::new(m20261126_000013_target_watch::Migration),
         ]
     }
 }
