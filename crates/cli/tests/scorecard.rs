@@ -453,11 +453,52 @@ async fn the_scorecard_equals_the_raw_records(backend: Backend) {
     assert!(r.bytes().await.unwrap().starts_with(b"PK"));
     let r = app
         .get(
-            &format!("/api/v1/plans/{year}/scorecard?format=pdf"),
+            &format!("/api/v1/plans/{year}/scorecard?format=doc"),
             Some(&office),
         )
         .await;
     assert_eq!(r.status(), 422);
+    // The report with its charts, as PDF: its text reads back (pdftotext, installed by the test
+    // command) with the title, a target and its figure.
+    let r = app
+        .get(
+            &format!("/api/v1/plans/{year}/scorecard?format=pdf"),
+            Some(&office),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let pdf = r.bytes().await.unwrap().to_vec();
+    assert!(
+        pdf.starts_with(b"%PDF-"),
+        "{}",
+        String::from_utf8_lossy(&pdf[..pdf.len().min(300)])
+    );
+    let path = std::env::temp_dir().join(format!(
+        "motcua-report-{}-{backend:?}.pdf",
+        std::process::id()
+    ));
+    std::fs::write(&path, &pdf).unwrap();
+    match Command::new("pdftotext").arg(&path).arg("-").output() {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let value = motcua_web::scorecard::shown(t34["value"].as_f64(), "share");
+            for want in [
+                "BÁO CÁO",
+                &format!("Kết quả thực hiện kế hoạch cải cách hành chính năm {year}"),
+                "HIỆN ĐẠI HÓA NỀN HÀNH CHÍNH",
+                "T3.4",
+                value.as_str(),
+                "XẾP HẠNG ĐƠN VỊ",
+            ] {
+                assert!(flat.contains(want), "«{want}» not in the report: {flat}");
+            }
+        }
+        _ => assert!(
+            std::env::var_os("MOTCUA_REQUIRE_TOOLS").is_none(),
+            "pdftotext missing"
+        ),
+    }
 
     // The page shows the same figures, grouped by field, with its bars.
     let browser = app.browser();

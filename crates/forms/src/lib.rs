@@ -14,6 +14,7 @@ use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
 use typst_layout::PagedDocument;
 
 pub mod official;
+pub mod report;
 
 static TEMPLATE: &str = include_str!("../templates/forms.typ");
 static SERIF: &[u8] = include_bytes!("../fonts/LiberationSerif-Regular.ttf");

@@ -116,7 +116,7 @@ pub struct PeriodQuery {
     pub from: Option<String>,
     /// Last month, `YYYY-MM` (default: December of the plan's year).
     pub to: Option<String>,
-    /// `json` (default), or `xlsx` / `csv` for the table as a file.
+    /// `json` (default), `xlsx` / `csv` for the table as a file, `pdf` for the report with its charts.
     pub format: Option<String>,
 }
 
@@ -143,7 +143,7 @@ pub fn period_of(year: i32, q: &PeriodQuery) -> ApiResult<Period> {
 /// (`met`, `on_track`, `at_risk`, `missed`, `no_data`) and a note on how it was obtained.
 #[utoipa::path(get, path = "/api/v1/plans/{year}/scorecard", tag = "plan", operation_id = "scorecard",
     params(PeriodQuery), security(("bearer" = [])),
-    responses((status = 200, description = "JSON (or the table as XLSX/CSV with format=xlsx|csv): {\"year\":Y,\"targets\":[{\"id\":\"T3.4\",\"value\",\"numerator\",\"denominator\",\"threshold\",\"comparator\",\"status\",…}]}"),
+    responses((status = 200, description = "JSON (or the table as XLSX/CSV with format=xlsx|csv, the report with its charts as PDF with format=pdf): {\"year\":Y,\"targets\":[{\"id\":\"T3.4\",\"value\",\"numerator\",\"denominator\",\"threshold\",\"comparator\",\"status\",…}]}"),
         (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn get_scorecard(
     State(state): State<AppState>,
@@ -153,10 +153,10 @@ pub async fn get_scorecard(
 ) -> ApiResult<axum::response::Response> {
     let period = period_of(year, &q)?;
     let format = q.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "xlsx" | "csv") {
+    if !matches!(format, "json" | "xlsx" | "csv" | "pdf") {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "format",
-            "json, xlsx hoặc csv",
+            "json, xlsx, csv hoặc pdf",
         )]));
     }
     let card = scorecard(&state, caller.user.agency_id, year, period)
@@ -167,6 +167,12 @@ pub async fn get_scorecard(
         return Ok(axum::Json(json!(card)).into_response());
     }
     let org = state.org().await?;
+    if format == "pdf" {
+        let pdf = crate::scorecard::report_pdf(&card, &org, caller.user.agency_id)
+            .await
+            .map_err(ApiError::Internal)?;
+        return Ok(pdf_report_response(card.year, pdf));
+    }
     let file =
         scorecard_file(&card, &org, format).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
     Ok(file)
@@ -262,4 +268,22 @@ pub async fn get_ranking(
         "year": year, "rule": crate::scorecard::RANKING_RULE,
         "units": crate::scorecard::ranking(&card, &org),
     })))
+}
+
+/// The report as a download, `bao-cao-ket-qua-cchc-2026.pdf`.
+pub fn pdf_report_response(year: i32, pdf: Vec<u8>) -> axum::response::Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"bao-cao-ket-qua-cchc-{year}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response()
 }

@@ -202,7 +202,7 @@ pub async fn get(
     Ok(html(StatusCode::OK, &page))
 }
 
-/// `/ke-hoach/tai-ve`: the scorecard of the page as XLSX or CSV.
+/// `/ke-hoach/tai-ve`: the scorecard of the page as XLSX or CSV, or the report with its charts (PDF).
 pub async fn download(
     State(state): State<AppState>,
     user: PageUser<ViewScorecard>,
@@ -215,7 +215,7 @@ pub async fn download(
     }
     .ok_or(PageError::NotFound)?;
     let format = match q.dinh_dang.as_deref() {
-        Some(f @ ("xlsx" | "csv")) => f,
+        Some(f @ ("xlsx" | "csv" | "pdf")) => f,
         _ => return Err(PageError::NotFound),
     };
     let card = scorecard(&state, user.caller.user.agency_id, year, period)
@@ -223,6 +223,12 @@ pub async fn download(
         .map_err(PageError::Internal)?
         .ok_or(PageError::NotFound)?;
     let org = state.org().await?;
+    if format == "pdf" {
+        let pdf = crate::scorecard::report_pdf(&card, &org, user.caller.user.agency_id)
+            .await
+            .map_err(PageError::Internal)?;
+        return Ok(crate::api::plan::pdf_report_response(card.year, pdf));
+    }
     crate::api::plan::scorecard_file(&card, &org, format)
         .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))
 }
