@@ -81,6 +81,9 @@ pub struct TargetValue {
     pub value: Option<f64>,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    /// The year-end (period-end) forecast from the monthly trend, for the dossier targets that
+    /// add up month by month (T3.4, T7.4, T7.6, T7.7); while the period runs, the status follows it.
+    pub forecast: Option<f64>,
     pub threshold: f64,
     /// Always `>=`: every target of the plan is "at least".
     pub comparator: &'static str,
@@ -199,6 +202,125 @@ pub async fn dossier_fractions(
         "t7_7",
         Fraction::of(returned_postal as f64, returned as f64),
     );
+    Ok(out)
+}
+
+/// The months of `period` as `yyyymm`.
+fn months_of(period: Period) -> Vec<i32> {
+    let mut out = Vec::new();
+    let mut d = period.from;
+    while d <= period.to {
+        out.push(d.year() * 100 + d.month() as i32);
+        match d.checked_add_months(chrono::Months::new(1)) {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Forecasts at the period's end for T3.4, T7.4, T7.6 and T7.7 from the monthly counters: what
+/// is counted so far, plus, for each month left, the mean monthly numerator and denominator of the
+/// last three months up to this one (docs/INDICATORS.md). `None` for a period already over (the
+/// value is final) or without any denominator.
+pub async fn dossier_forecasts(
+    state: &AppState,
+    agency_id: Uuid,
+    period: Period,
+    today: NaiveDate,
+) -> anyhow::Result<BTreeMap<&'static str, Option<f64>>> {
+    let mut out = BTreeMap::new();
+    if today > period.to || today < period.from {
+        return Ok(out);
+    }
+    let f = motcua_store::dossier::StatFilter {
+        agency_id,
+        units: None,
+        procedure_code: None,
+    };
+    let rows = motcua_store::dossier::stat_totals(
+        &state.db,
+        &f,
+        period.from_month(),
+        period.to_month(),
+        Some("CAST(month AS TEXT) || '|' || channel"),
+    )
+    .await?;
+    // (numerator, denominator) per target and month.
+    let mut monthly: BTreeMap<(&'static str, i32), (f64, f64)> = BTreeMap::new();
+    for (key, t) in &rows {
+        let Some((month, channel)) = key.split_once('|') else {
+            continue;
+        };
+        let Ok(month) = month.parse::<i32>() else {
+            continue;
+        };
+        let filed = match channel {
+            "online" => t.get(Counter::Submitted),
+            _ => t.get(Counter::Received),
+        } as f64;
+        let add =
+            |m: &mut BTreeMap<(&'static str, i32), (f64, f64)>, k: &'static str, n: f64, d: f64| {
+                let e = m.entry((k, month)).or_insert((0.0, 0.0));
+                e.0 += n;
+                e.1 += d;
+            };
+        let in_time = (t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime)) as f64;
+        add(
+            &mut monthly,
+            "t3_4",
+            in_time,
+            in_time + t.get(Counter::ResolvedLate) as f64,
+        );
+        add(
+            &mut monthly,
+            "t7_4",
+            if channel == "online" { filed } else { 0.0 },
+            filed,
+        );
+        add(
+            &mut monthly,
+            "t7_6",
+            if channel == "postal" {
+                t.get(Counter::ReceivedPostal) as f64
+            } else {
+                0.0
+            },
+            filed,
+        );
+        let returned = (t.get(Counter::ReturnedOnline)
+            + t.get(Counter::ReturnedCounter)
+            + t.get(Counter::ReturnedPostal)) as f64;
+        add(
+            &mut monthly,
+            "t7_7",
+            t.get(Counter::ReturnedPostal) as f64,
+            returned,
+        );
+    }
+    let now_month = today.year() * 100 + today.month() as i32;
+    let months = months_of(period);
+    let recent: Vec<i32> = months
+        .iter()
+        .copied()
+        .filter(|m| *m <= now_month)
+        .rev()
+        .take(3)
+        .collect();
+    let left = months.iter().filter(|m| **m > now_month).count() as f64;
+    for k in ["t3_4", "t7_4", "t7_6", "t7_7"] {
+        let sum = |ms: &mut dyn Iterator<Item = i32>| {
+            ms.fold((0.0, 0.0), |acc, m| {
+                let v = monthly.get(&(k, m)).copied().unwrap_or((0.0, 0.0));
+                (acc.0 + v.0, acc.1 + v.1)
+            })
+        };
+        let (n, d) = sum(&mut months.iter().copied().filter(|m| *m <= now_month));
+        let (rn, rd) = sum(&mut recent.iter().copied());
+        let k_recent = recent.len().max(1) as f64;
+        let (fn_, fd) = (n + rn / k_recent * left, d + rd / k_recent * left);
+        out.insert(k, (fd > 0.0).then(|| fn_ / fd));
+    }
     Ok(out)
 }
 
@@ -349,6 +471,10 @@ pub async fn scorecard(
     };
     let targets = store::targets(state.db.conn(), plan.id).await?;
     let dossiers = dossier_fractions(state, agency_id, period).await?;
+    let today = chrono::Utc::now()
+        .with_timezone(&motcua_domain::time::VN_OFFSET)
+        .date_naive();
+    let forecasts = dossier_forecasts(state, agency_id, period, today).await?;
     let (t31, t32) = catalogue_fractions(state).await?;
     let (t33, t33_note) = review_fraction(state, year).await?;
     let docs = crate::official::indicators(state, agency_id, year).await?;
@@ -407,7 +533,15 @@ pub async fn scorecard(
                 },
             };
         let value = fraction.map(Fraction::value);
-        let st = status(value, t.threshold, over);
+        let forecast = t
+            .source
+            .strip_prefix("formula:")
+            .and_then(|f| forecasts.get(f).copied().flatten());
+        // While the period runs, a target whose trend reaches the threshold is on track.
+        let st = match (value, forecast, over) {
+            (Some(_), Some(f), false) => status(Some(f), t.threshold, false),
+            _ => status(value, t.threshold, over),
+        };
         out.push(TargetValue {
             id: t.target_id,
             field: t.field,
@@ -415,6 +549,7 @@ pub async fn scorecard(
             value: value.map(|v| (v * 10_000.0).round() / 10_000.0),
             numerator: fraction.map(|f| f.numerator),
             denominator: fraction.map(|f| f.denominator),
+            forecast: forecast.map(|v| (v * 10_000.0).round() / 10_000.0),
             threshold: t.threshold,
             comparator: ">=",
             measure: t.measure,

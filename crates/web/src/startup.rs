@@ -215,8 +215,10 @@ async fn housekeeping(state: AppState) {
                 tracing::warn!(cause = %e, "could not purge expired sessions");
             }
         }
-        // Targets turning at risk are reported to their units (outbox) within a quarter of an hour.
-        if minutes.is_multiple_of(15) {
+        // Targets turning at risk are reported to their units (outbox) within a quarter of an hour;
+        // not at start-up, where an operator (or a test) may still be setting the organisation up
+        // and the organisation snapshot read now would be kept for its TTL.
+        if minutes > 0 && minutes.is_multiple_of(15) {
             match crate::scorecard::watch(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(targets = n, "plan targets changed status"),

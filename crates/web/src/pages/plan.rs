@@ -32,6 +32,8 @@ struct Row {
     id: String,
     text: String,
     value: String,
+    /// The period-end forecast, when the target has one.
+    forecast: String,
     threshold: String,
     fraction: String,
     status: String,
@@ -151,6 +153,10 @@ pub async fn get(
             id: t.id.clone(),
             text: t.text.clone(),
             value: shown(t.value, &t.measure),
+            forecast: t
+                .forecast
+                .map(|f| shown(Some(f), &t.measure))
+                .unwrap_or_default(),
             threshold: format!("≥ {}", shown(Some(t.threshold), &t.measure)),
             fraction: match (t.numerator, t.denominator) {
                 (Some(n), Some(d)) if t.measure == "share" => format!("{n} / {d}"),
