@@ -435,11 +435,22 @@ pub async fn queue_send(
 pub const EDXML_TOPIC: &str = "edxml_send";
 
 async fn enqueue(txn: &DatabaseTransaction, agency_id: Uuid, payload: Json) -> Result<()> {
+    queue_message(txn, agency_id, EDXML_TOPIC, payload).await
+}
+
+/// Queues a message of `topic` (not about a dossier) in the outbox, inside the caller's
+/// transaction; the notifier delivers it.
+pub(crate) async fn queue_message(
+    txn: &DatabaseTransaction,
+    agency_id: Uuid,
+    topic: &str,
+    payload: Json,
+) -> Result<()> {
     let now = Utc::now();
     crate::entity::outbox::Entity::insert(crate::entity::outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
         agency_id: Set(agency_id),
-        topic: Set(EDXML_TOPIC.to_owned()),
+        topic: Set(topic.to_owned()),
         dossier_id: Set(None),
         payload: Set(payload.to_string()),
         created_at: Set(now),

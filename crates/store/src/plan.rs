@@ -333,20 +333,7 @@ pub async fn observe(
             continue;
         }
         for m in &o.messages_if_changed {
-            crate::entity::outbox::Entity::insert(crate::entity::outbox::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                agency_id: Set(agency_id),
-                topic: Set(TARGET_TOPIC.to_owned()),
-                dossier_id: Set(None),
-                payload: Set(m.to_string()),
-                created_at: Set(now),
-                attempts: Set(0),
-                next_attempt_at: Set(now),
-                delivered_at: Set(None),
-                last_error: Set(None),
-            })
-            .exec_without_returning(&txn)
-            .await?;
+            crate::document::queue_message(&txn, agency_id, TARGET_TOPIC, m.clone()).await?;
         }
         changed.push(o.target_id);
     }

@@ -431,6 +431,83 @@ pub async fn csrf_of(client: &reqwest::Client, url: &str) -> String {
 }
 
 /// One number from SQL written `SELECT … AS n`, on either backend.
+/// pyHanko and pdfsig, both trusting `root_pem`, judge every signature of `pdf` valid (`signatures`
+/// of them). Without pyHanko the check does not run, which `MOTCUA_REQUIRE_TOOLS` (set by the test
+/// command) turns into a failure.
+pub fn outside_validators_judge_valid(
+    dir: &std::path::Path,
+    root_pem: &str,
+    pdf: &[u8],
+    signatures: usize,
+) {
+    if std::process::Command::new("pyhanko")
+        .arg("--help")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("MOTCUA_REQUIRE_TOOLS").is_none(),
+            "pyhanko is required"
+        );
+        eprintln!("NOT RUN: pyhanko is not installed");
+        return;
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("root.pem"), root_pem).unwrap();
+    std::fs::write(dir.join("doc.pdf"), pdf).unwrap();
+    let out = std::process::Command::new("pyhanko")
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+            "--trust-replace",
+            "--trust",
+        ])
+        .arg(dir.join("root.pem"))
+        .arg(dir.join("doc.pdf"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(text.matches("judged VALID").count(), signatures, "{text}");
+    // pdfsig (poppler) with an NSS database that trusts the root.
+    let nss = dir.join("nss");
+    std::fs::create_dir_all(&nss).unwrap();
+    let db = format!("sql:{}", nss.display());
+    let ok = |c: &mut std::process::Command| {
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{c:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(std::process::Command::new("certutil").args(["-N", "-d", &db, "--empty-password"]));
+    ok(std::process::Command::new("certutil")
+        .args(["-A", "-d", &db, "-n", "motcua-root", "-t", "CT,C,C", "-i"])
+        .arg(dir.join("root.pem")));
+    let text = ok(std::process::Command::new("pdfsig")
+        .args(["-nssdir", &db])
+        .arg(dir.join("doc.pdf")));
+    assert_eq!(
+        text.matches("Signature is Valid.").count(),
+        signatures,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Certificate is Trusted.").count(),
+        signatures,
+        "{text}"
+    );
+    assert!(text.contains("Total document signed"), "{text}");
+}
+
 pub async fn count(db: &Db, sql: &str) -> i64 {
     db.conn()
         .query_one_raw(motcua_store::sea_orm::Statement::from_string(

@@ -66,81 +66,6 @@ async fn wait_status(app: &TestApp, id: &str, status: &str) -> motcua_store::doc
     panic!("status {status} never reached document {id}");
 }
 
-/// pyHanko and pdfsig, both trusting `root_pem`, judge every signature of `pdf` valid.
-fn outside_validators_judge_valid(
-    dir: &std::path::Path,
-    root_pem: &str,
-    pdf: &[u8],
-    signatures: usize,
-) {
-    if std::process::Command::new("pyhanko")
-        .arg("--help")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("MOTCUA_REQUIRE_TOOLS").is_none(),
-            "pyhanko is required"
-        );
-        eprintln!("NOT RUN: pyhanko is not installed");
-        return;
-    }
-    std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join("root.pem"), root_pem).unwrap();
-    std::fs::write(dir.join("doc.pdf"), pdf).unwrap();
-    let out = std::process::Command::new("pyhanko")
-        .args([
-            "sign",
-            "validate",
-            "--pretty-print",
-            "--no-revocation-check",
-            "--trust-replace",
-            "--trust",
-        ])
-        .arg(dir.join("root.pem"))
-        .arg(dir.join("doc.pdf"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(text.matches("judged VALID").count(), signatures, "{text}");
-    // pdfsig (poppler) with an NSS database that trusts the root.
-    let nss = dir.join("nss");
-    std::fs::create_dir_all(&nss).unwrap();
-    let db = format!("sql:{}", nss.display());
-    let ok = |c: &mut std::process::Command| {
-        let out = c.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{c:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    ok(std::process::Command::new("certutil").args(["-N", "-d", &db, "--empty-password"]));
-    ok(std::process::Command::new("certutil")
-        .args(["-A", "-d", &db, "-n", "motcua-root", "-t", "CT,C,C", "-i"])
-        .arg(dir.join("root.pem")));
-    let text = ok(std::process::Command::new("pdfsig")
-        .args(["-nssdir", &db])
-        .arg(dir.join("doc.pdf")));
-    assert_eq!(
-        text.matches("Signature is Valid.").count(),
-        signatures,
-        "{text}"
-    );
-    assert_eq!(
-        text.matches("Certificate is Trusted.").count(),
-        signatures,
-        "{text}"
-    );
-    assert!(text.contains("Total document signed"), "{text}");
-}
-
 async fn documents_are_issued_signed_exchanged_and_handled(backend: Backend) {
     let with_keys = |c: &mut motcua_web::config::Config| {
         c.signing_key_passphrase = Some(PASSPHRASE.into());
@@ -299,7 +224,7 @@ async fn documents_are_issued_signed_exchanged_and_handled(backend: Backend) {
         .map(|s| s.signer.as_str())
         .collect();
     assert_eq!(signers, ["Nguyễn Huy Dũng", ministry.name.as_str()]);
-    outside_validators_judge_valid(
+    motcua_testkit::outside_validators_judge_valid(
         &std::env::temp_dir().join(format!("motcua-doc-{}-{backend:?}", std::process::id())),
         &signing::roots_pem(a.db.conn()).await.unwrap(),
         &pdf,
