@@ -615,6 +615,50 @@ async fn the_scorecard_equals_the_raw_records(backend: Backend) {
     ] {
         assert!(html.contains(want), "«{want}» not on the page");
     }
+    // Drill-down: the scorecard links each dossier target to its dossiers, and the dossiers listed
+    // behind T3.4 and T7.7 are as many as their denominators.
+    let at = html
+        .find("ho-so/T3.4")
+        .map(|i| html[i..].chars().take(100).collect::<String>());
+    assert!(
+        html.contains(&format!(
+            "/ke-hoach/ho-so/T3.4?nam={year}&#38;tu={year}-01&#38;den={year}-12"
+        )),
+        "{at:?}"
+    );
+    for id in ["T3.4", "T7.7"] {
+        let t = card["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap();
+        let page = browser
+            .get(app.url(&format!(
+                "/ke-hoach/ho-so/{id}?nam={year}&tu={year}-01&den={year}-12"
+            )))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let total = t["denominator"].as_f64().unwrap() as u64;
+        assert!(
+            page.contains(&format!("Tổng: <strong>{total}</strong>")),
+            "{id}: {total} not on the page"
+        );
+    }
+    let r = browser
+        .get(app.url(&format!("/ke-hoach/ho-so/T1.1?nam={year}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        404,
+        "a register target's records are its register"
+    );
 
     // The live counters equal the records; one tampered counter is found.
     let out = motcua(&url, &["scorecard", "verify", "--year", &year.to_string()]);

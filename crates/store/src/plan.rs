@@ -343,3 +343,74 @@ pub async fn observe(
 
 /// The outbox topic of a target turning at risk or missed.
 pub const TARGET_TOPIC: &str = "target_at_risk";
+
+/// A dossier behind a dossier figure: the event that made it count in the period.
+#[derive(Clone, Debug)]
+pub struct Counted {
+    pub code: String,
+    pub procedure_code: String,
+    pub channel: String,
+    pub return_channel: String,
+    pub outcome: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// The dossiers whose `action` event (`file`, `resolve`, `return_result`) falls in `[from, to)`,
+/// newest first, a page at a time, and how many there are: the records behind a dossier figure.
+pub async fn counted(
+    db: &Db,
+    agency_id: Uuid,
+    action: &'static str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<Counted>, i64)> {
+    let p = |i: usize| match db.backend() {
+        Backend::Postgres => format!("${i}"),
+        Backend::Sqlite => format!("?{i}"),
+    };
+    let values = || -> Vec<sea_orm::Value> { vec![agency_id.into(), from.into(), to.into()] };
+    let filter = format!(
+        "FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id \
+         WHERE e.agency_id = {} AND e.action = '{action}' AND e.at >= {} AND e.at < {}",
+        p(1),
+        p(2),
+        p(3)
+    );
+    let total = db
+        .conn()
+        .query_one_raw(Statement::from_sql_and_values(
+            db.backend().sea(),
+            format!("SELECT COUNT(*) AS n {filter}"),
+            values(),
+        ))
+        .await?
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    let rows = db
+        .conn()
+        .query_all_raw(Statement::from_sql_and_values(
+            db.backend().sea(),
+            format!(
+                "SELECT d.code AS code, d.procedure_code AS procedure_code, d.channel AS channel, \
+                 d.return_channel AS return_channel, d.outcome AS outcome, e.at AS at {filter} \
+                 ORDER BY e.at DESC, d.code LIMIT {limit} OFFSET {offset}"
+            ),
+            values(),
+        ))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(Counted {
+            code: r.try_get("", "code")?,
+            procedure_code: r.try_get("", "procedure_code")?,
+            channel: r.try_get("", "channel")?,
+            return_channel: r.try_get("", "return_channel")?,
+            outcome: r.try_get("", "outcome")?,
+            at: r.try_get("", "at")?,
+        });
+    }
+    Ok((out, total))
+}

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ke-hoach", get(pages::plan::get))
         .route("/ke-hoach/tai-ve", get(pages::plan::download))
         .route("/ke-hoach/so/{register}", get(pages::plan::register_page))
+        .route("/ke-hoach/ho-so/{target}", get(pages::plan::dossiers_page))
         .route("/van-ban/{id}/xu-ly", post(pages::document::handle))
         .route("/van-ban/{id}/pdf", get(pages::document::pdf))
         .route(

@@ -54,7 +54,10 @@ fn records_of(source: &str, year: i32) -> String {
         Some(("formula", "t3_1" | "t3_2")) => "/admin/catalog".to_owned(),
         Some(("formula", "t3_3")) => "/admin/review-plans".to_owned(),
         Some(("formula", "t7_1" | "t7_2")) => format!("/van-ban?nam={year}"),
-        Some(("formula", _)) => "/thong-ke/ho-so".to_owned(),
+        Some(("formula", f)) => format!(
+            "/ke-hoach/ho-so/{}?nam={year}",
+            f.replace('_', ".").to_uppercase()
+        ),
         _ => String::new(),
     }
 }
@@ -172,7 +175,14 @@ pub async fn get(
             note: t.note.clone(),
             bar: t.value.map_or(0, px),
             mark: px(t.threshold),
-            link: records_of(&t.source, year),
+            link: match records_of(&t.source, year) {
+                l if l.starts_with("/ke-hoach/ho-so/") => format!(
+                    "{l}&tu={}&den={}",
+                    card.from.format("%Y-%m"),
+                    card.to.format("%Y-%m")
+                ),
+                l => l,
+            },
         };
         let label = field_label(&t.field);
         match groups.iter_mut().find(|g| g.label == label) {
@@ -336,4 +346,151 @@ pub async fn register_page(
             .collect(),
     };
     Ok(html(StatusCode::OK, &page))
+}
+
+struct DossierRow {
+    code: String,
+    procedure: String,
+    channel: &'static str,
+    at: String,
+    detail: String,
+    counts: bool,
+}
+
+#[derive(Template)]
+#[template(path = "plan_dossiers.html")]
+struct DossiersPage {
+    l: Layout,
+    year: i32,
+    id: String,
+    text: String,
+    period: String,
+    what: &'static str,
+    numerator_label: &'static str,
+    total: i64,
+    rows: Vec<DossierRow>,
+    page: u64,
+    pages: u64,
+    query: String,
+}
+
+#[derive(Deserialize)]
+pub struct DossiersQuery {
+    #[serde(default)]
+    nam: Option<i32>,
+    #[serde(default)]
+    tu: Option<String>,
+    #[serde(default)]
+    den: Option<String>,
+    #[serde(default)]
+    trang: Option<u64>,
+}
+
+/// `/ke-hoach/ho-so/{target}`: the dossiers behind a dossier target's figure for the period (the
+/// events that make them count), each marked whether it counts in the numerator; codes only, no
+/// personal data.
+pub async fn dossiers_page(
+    State(state): State<AppState>,
+    user: PageUser<ViewScorecard>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+    axum::extract::Path(target): axum::extract::Path<String>,
+    Query(q): Query<DossiersQuery>,
+) -> PageResult<Response> {
+    use motcua_domain::catalog::procedure::Channel;
+    let (action, what, numerator_label): (&'static str, &'static str, &'static str) =
+        match target.as_str() {
+            "T3.4" => (
+                "resolve",
+                "hồ sơ giải quyết trong kỳ",
+                "Trước hạn, đúng hạn",
+            ),
+            "T3.5" => ("file", "hồ sơ nộp trong kỳ", "Công khai tiến độ"),
+            "T7.3" | "T7.4" => ("file", "hồ sơ nộp trong kỳ", "Nộp trực tuyến"),
+            "T7.5" | "T7.6" => ("file", "hồ sơ nộp trong kỳ", "Tiếp nhận qua bưu chính"),
+            "T7.7" => ("return_result", "kết quả trả trong kỳ", "Trả qua bưu chính"),
+            _ => return Err(PageError::NotFound),
+        };
+    let year = q.nam.ok_or(PageError::NotFound)?;
+    let period = match (q.tu.as_deref(), q.den.as_deref()) {
+        (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => Period::months(f, t),
+        _ => Period::year(year),
+    }
+    .ok_or(PageError::NotFound)?;
+    let agency_id = user.caller.user.agency_id;
+    let plan = motcua_store::plan::plan_of(state.db.conn(), agency_id, year)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let text = motcua_store::plan::targets(state.db.conn(), plan.id)
+        .await?
+        .into_iter()
+        .find(|t| t.target_id == target)
+        .map(|t| t.text)
+        .unwrap_or_default();
+    let per_page = 100u64;
+    let page = q.trang.unwrap_or(1).max(1);
+    let (start, end) = period.instants();
+    let (found, total) = motcua_store::plan::counted(
+        &state.db,
+        agency_id,
+        action,
+        start,
+        end,
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?;
+    let label = |c: &str| Channel::parse(c).map_or("", Channel::label_vi);
+    let rows = found
+        .into_iter()
+        .map(|d| {
+            let counts = match target.as_str() {
+                "T3.4" => matches!(d.outcome.as_deref(), Some("early" | "on_time")),
+                "T3.5" => true,
+                "T7.3" | "T7.4" => d.channel == "online",
+                "T7.5" | "T7.6" => d.channel == "postal",
+                _ => d.return_channel == "postal",
+            };
+            DossierRow {
+                detail: match action {
+                    "resolve" => {
+                        crate::dossier::outcome_label(d.outcome.as_deref().unwrap_or_default())
+                            .to_owned()
+                    }
+                    "return_result" => format!("trả: {}", label(&d.return_channel)),
+                    _ => String::new(),
+                },
+                channel: label(&d.channel),
+                at: motcua_domain::time::format_vn(d.at),
+                code: d.code,
+                procedure: d.procedure_code,
+                counts,
+            }
+        })
+        .collect();
+    let page_view = DossiersPage {
+        l: Layout::build(&state, &viewer, &csrf, "/ke-hoach").await,
+        year,
+        text,
+        period: format!(
+            "{} – {}",
+            period.from.format("%d/%m/%Y"),
+            period.to.format("%d/%m/%Y")
+        ),
+        what,
+        numerator_label,
+        total,
+        rows,
+        page,
+        pages: (u64::try_from(total).unwrap_or(0))
+            .div_ceil(per_page)
+            .max(1),
+        query: format!(
+            "nam={year}&tu={}&den={}",
+            period.from.format("%Y-%m"),
+            period.to.format("%Y-%m")
+        ),
+        id: target,
+    };
+    Ok(html(StatusCode::OK, &page_view))
 }
