@@ -414,3 +414,62 @@ pub async fn counted(
     }
     Ok((out, total))
 }
+
+/// Adds a target to a plan or replaces the one with the same id (keeping its place); audited.
+pub async fn put_target(db: &Db, ctx: &AuditCtx, plan_id: Uuid, t: NewTarget) -> Result<Target> {
+    let txn = db.begin_write().await?;
+    let existing = par_target::Entity::find()
+        .filter(par_target::Column::PlanId.eq(plan_id))
+        .filter(par_target::Column::TargetId.eq(t.target_id.clone()))
+        .one(&txn)
+        .await?;
+    let before = existing
+        .as_ref()
+        .map(|e| json!({"threshold": e.threshold, "source": e.source, "responsible_unit_id": e.responsible_unit_id, "weight": e.weight, "text": e.text}));
+    let position = match &existing {
+        Some(e) => e.position,
+        None => {
+            par_target::Entity::find()
+                .filter(par_target::Column::PlanId.eq(plan_id))
+                .all(&txn)
+                .await?
+                .iter()
+                .map(|x| x.position)
+                .max()
+                .unwrap_or(-1)
+                + 1
+        }
+    };
+    let model = par_target::ActiveModel {
+        plan_id: Set(plan_id),
+        target_id: Set(t.target_id.clone()),
+        position: Set(position),
+        field: Set(t.field.clone()),
+        text: Set(t.text.clone()),
+        threshold: Set(t.threshold),
+        measure: Set(t.measure.clone()),
+        source: Set(t.source.clone()),
+        responsible_unit_id: Set(t.responsible_unit_id),
+        weight: Set(t.weight),
+    };
+    let saved = if existing.is_some() {
+        model.update(&txn).await?
+    } else {
+        model.insert(&txn).await?
+    };
+    audit::append(
+        db,
+        &txn,
+        ctx,
+        Change {
+            action: if before.is_some() { "plan.target_changed" } else { "plan.target_added" },
+            object_type: "par_target",
+            object_id: format!("{plan_id}/{}", t.target_id),
+            before: before.unwrap_or(json!(null)),
+            after: json!({"threshold": t.threshold, "source": t.source, "responsible_unit_id": t.responsible_unit_id, "weight": t.weight, "text": t.text}),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

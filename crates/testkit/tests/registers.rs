@@ -367,6 +367,77 @@ async fn registers_feed_the_scorecard(backend: Backend) {
                    AND payload LIKE '%lanhdao-ttt@test.vn%'";
     assert_eq!(motcua_testkit::count(&app.db, no_data).await, 0);
 
+    // The reform office edits the plan: a share's threshold outside 0–100% and a target without a
+    // known source are refused beside the field; a lower threshold changes the status; a new
+    // target joins the scorecard.
+    let put = |id: &str, body: Value| {
+        let (app, office, path) = (
+            &app,
+            office.clone(),
+            format!("/api/v1/plans/{year}/targets/{id}"),
+        );
+        async move {
+            let r = app
+                .client()
+                .put(app.url(&path))
+                .bearer_auth(&office)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let t11_body = |threshold: f64, source: &str| {
+        json!({
+            "field": "direction", "text": "Hoàn thành nhiệm vụ Chính phủ, Thủ tướng Chính phủ giao",
+            "measure": "share", "threshold": threshold, "source": source, "unit": "VP"
+        })
+    };
+    let (s, e) = put("T1.1", t11_body(1.5, "register:t1_1")).await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("threshold")),
+        "{e}"
+    );
+    let (s, e) = put("T9.1", t11_body(0.5, "")).await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("source")),
+        "{e}"
+    );
+    let (s, e) = put("T9.1", t11_body(0.5, "formula:khong_co")).await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("source")),
+        "{e}"
+    );
+    let r = app
+        .client()
+        .put(app.url(&format!("/api/v1/plans/{year}/targets/T1.1")))
+        .bearer_auth(&leader)
+        .json(&t11_body(0.3, "register:t1_1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "a unit leader does not edit the plan");
+    let (s, t) = put("T1.1", t11_body(0.3, "register:t1_1")).await;
+    assert_eq!(s, 200, "{t}");
+    let t11 = target(&app, &office, year, "T1.1").await;
+    assert_eq!(
+        (t11["threshold"].as_f64(), t11["status"].as_str()),
+        (Some(0.3), Some("on_track")),
+        "{t11}"
+    );
+    let (s, _) = put("T8.1", json!({
+        "field": "modernisation", "text": "Tối thiểu 50% hồ sơ nộp trực tuyến", "measure": "share",
+        "threshold": 0.5, "source": "formula:t7_4"
+    })).await;
+    assert_eq!(s, 200);
+    let t81 = target(&app, &office, year, "T8.1").await;
+    assert_eq!(t81["status"], "no_data", "no dossier in this test: {t81}");
+
     // The register's page and the drill-down link from the scorecard.
     let browser = app.signed_in_browser("cchc@test.vn").await;
     let html = browser

@@ -92,6 +92,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::get_scorecard))
         .routes(routes!(plan::get_ranking))
+        .routes(routes!(plan::put_target))
         .routes(routes!(register::list_items, register::add_item))
         .routes(routes!(register::import_items))
         .routes(routes!(register::record_item))

@@ -287,3 +287,128 @@ pub fn pdf_report_response(year: i32, pdf: Vec<u8>) -> axum::response::Response 
     )
         .into_response()
 }
+
+/// A target as the reform office sets it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetRequest {
+    /// One of the plan's fields (`direction`, `institutions`, `procedures`, `apparatus`,
+    /// `civil_service`, `finance`, `modernisation`).
+    pub field: String,
+    pub text: String,
+    /// `share` (threshold 0–1, e.g. 0.9 for 90%) or `count`.
+    pub measure: String,
+    /// At least this.
+    pub threshold: f64,
+    /// `formula:<id>` (docs/INDICATORS.md) or `register:<id>`.
+    pub source: String,
+    /// The unit answerable for it (id or code).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Its weight in the ranking of units (0–100, default 1).
+    #[serde(default)]
+    pub weight: Option<f64>,
+}
+
+/// Adds a target to the year's plan or changes one (the reform office); refused with the reason
+/// beside the field: a share's threshold outside 0–100%, a target without a known source, an
+/// unknown unit.
+#[utoipa::path(put, path = "/api/v1/plans/{year}/targets/{id}", tag = "plan", operation_id = "put_target",
+    request_body = TargetRequest, security(("bearer" = [])),
+    responses((status = 200, description = "the target"), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn put_target(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ManagePlans>,
+    ApiPath((year, id)): ApiPath<(i32, String)>,
+    ApiJson(req): ApiJson<TargetRequest>,
+) -> ApiResult<axum::Json<Value>> {
+    use motcua_domain::plan::{Field, Measure, source_known};
+    let plan = store::plan_of(state.db.conn(), caller.user.agency_id, year)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut errors = Vec::new();
+    let id = id.trim().to_owned();
+    if id.is_empty()
+        || id.len() > 8
+        || !id.starts_with('T')
+        || !id[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        errors.push(FieldError::new("id", "mã chỉ tiêu dạng T3.4"));
+    }
+    let field = Field::parse(&req.field);
+    if field.is_none() {
+        errors.push(FieldError::new("field", "lĩnh vực không có trong kế hoạch"));
+    }
+    let text = motcua_domain::catalog::fold::nfc(req.text.trim());
+    if text.is_empty() || text.chars().count() > 1_000 {
+        errors.push(FieldError::new(
+            "text",
+            "nội dung chỉ tiêu bắt buộc, tối đa 1.000 ký tự",
+        ));
+    }
+    let measure = Measure::parse(&req.measure);
+    match measure {
+        None => errors.push(FieldError::new(
+            "measure",
+            "share (tỷ lệ) hoặc count (số lượng)",
+        )),
+        Some(Measure::Share) if !(req.threshold > 0.0 && req.threshold <= 1.0) => {
+            errors.push(FieldError::new(
+                "threshold",
+                "chỉ tiêu tỷ lệ: mục tiêu trong khoảng 0–100% (0 < giá trị ≤ 1, ví dụ 0.9 là 90%)",
+            ));
+        }
+        Some(Measure::Count) if !(req.threshold > 0.0 && req.threshold.is_finite()) => {
+            errors.push(FieldError::new(
+                "threshold",
+                "chỉ tiêu số lượng: mục tiêu lớn hơn 0",
+            ));
+        }
+        Some(_) => {}
+    }
+    if !source_known(req.source.trim()) {
+        errors.push(FieldError::new(
+            "source",
+            "nguồn số liệu bắt buộc: formula:<công thức> (xem INDICATORS) hoặc register:<sổ>",
+        ));
+    }
+    let org = state.org().await?;
+    let unit = match req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        None => None,
+        Some(u) => match org.unit(u).filter(|x| x.agency_id == caller.user.agency_id) {
+            Some(x) => Some(x.id),
+            None => {
+                errors.push(FieldError::new("unit", format!("không có đơn vị «{u}»")));
+                None
+            }
+        },
+    };
+    let weight = req.weight.unwrap_or(1.0);
+    if !(0.0..=100.0).contains(&weight) {
+        errors.push(FieldError::new("weight", "trọng số từ 0 đến 100"));
+    }
+    let (Some(field), Some(measure), true) = (field, measure, errors.is_empty()) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    let saved = store::put_target(
+        &state.db,
+        &caller.audit_ctx(crate::ops::operation_id()),
+        plan.id,
+        store::NewTarget {
+            target_id: id,
+            field: field.code().to_owned(),
+            text,
+            threshold: req.threshold,
+            measure: measure.code().to_owned(),
+            source: req.source.trim().to_owned(),
+            responsible_unit_id: unit,
+            weight,
+        },
+    )
+    .await?;
+    Ok(axum::Json(json!({
+        "id": saved.target_id, "field": saved.field, "text": saved.text, "threshold": saved.threshold,
+        "comparator": ">=", "measure": saved.measure, "source": saved.source,
+        "responsible_unit_id": saved.responsible_unit_id, "weight": saved.weight,
+    })))
+}
