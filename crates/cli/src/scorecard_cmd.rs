@@ -5,7 +5,9 @@
 use crate::Failure;
 use clap::Subcommand;
 use motcua_web::config::Config;
-use motcua_web::scorecard::{Fraction, Period, dossier_fractions, raw_dossier_fractions};
+use motcua_web::scorecard::{
+    Fraction, Period, catalogue, dossier_fractions, raw_dossier_fractions,
+};
 use std::time::Instant;
 
 #[derive(Subcommand)]
@@ -40,12 +42,13 @@ pub async fn run(cmd: ScorecardCommand, config: &Config) -> Result<(), Failure> 
     state.reload_calendar().await?;
     let mut differences = 0;
     let mut report = Vec::new();
+    let catalogue = catalogue(&state).await?;
     for agency in motcua_store::org::agencies(db.conn()).await? {
         let started = Instant::now();
-        let live = dossier_fractions(&state, agency.id, period).await?;
+        let live = dossier_fractions(&state, agency.id, period, &catalogue).await?;
         let live_ms = started.elapsed().as_secs_f64() * 1000.0;
         let started = Instant::now();
-        let raw = raw_dossier_fractions(&state, agency.id, period).await?;
+        let raw = raw_dossier_fractions(&state, agency.id, period, &catalogue).await?;
         let raw_ms = started.elapsed().as_secs_f64() * 1000.0;
         if !json {
             println!(

@@ -128,13 +128,23 @@ pub async fn update_item(
 
 /// The two shares of T3.3 for a plan's items (see `motcua_domain::catalog::review::completion`).
 pub fn completion_of(items: &[review_item::Model]) -> (Option<f64>, Option<f64>) {
-    let domain: Vec<motcua_domain::catalog::review::ReviewItem> = items
+    motcua_domain::catalog::review::completion(&domain_items(items))
+}
+
+/// The counts behind [`completion_of`] (T3.3's numerators and denominators).
+pub fn completion_counts_of(
+    items: &[review_item::Model],
+) -> motcua_domain::catalog::review::Completion {
+    motcua_domain::catalog::review::completion_counts(&domain_items(items))
+}
+
+fn domain_items(items: &[review_item::Model]) -> Vec<motcua_domain::catalog::review::ReviewItem> {
+    items
         .iter()
         .map(|i| motcua_domain::catalog::review::ReviewItem {
             procedure_code: i.procedure_code.clone(),
             reviewed: i.reviewed,
             status: FindingStatus::parse(&i.status).unwrap_or(FindingStatus::NoIssue),
         })
-        .collect();
-    motcua_domain::catalog::review::completion(&domain)
+        .collect()
 }

@@ -118,13 +118,7 @@ pub async fn render_and_sign(
         rendered.signature_rect,
     )
     .map_err(|e| e.to_string())?;
-    let file_name = format!(
-        "{}.pdf",
-        d.code
-            .as_deref()
-            .unwrap_or("van-ban")
-            .replace(['/', '\\', '"'], "_")
-    );
+    let file_name = crate::api::document::pdf_name(d);
     let signed = store::attach_pdf(
         &state.db,
         &caller.audit_ctx(crate::ops::operation_id()),

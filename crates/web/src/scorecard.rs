@@ -132,11 +132,12 @@ pub async fn dossier_fractions(
     state: &AppState,
     agency_id: Uuid,
     period: Period,
+    catalogue: &Catalogue,
 ) -> anyhow::Result<BTreeMap<&'static str, Option<Fraction>>> {
     let rows =
         store::counters_by_procedure(&state.db, agency_id, period.from_month(), period.to_month())
             .await?;
-    let (online_class, postal_eligible) = catalogue_classes(state).await?;
+    let (online_class, postal_eligible) = (&catalogue.online, &catalogue.postal);
     let mut filed = 0;
     let (mut filed_online, mut filed_postal) = (0, 0);
     let (mut in_time, mut late) = (0, 0);
@@ -329,10 +330,11 @@ pub async fn raw_dossier_fractions(
     state: &AppState,
     agency_id: Uuid,
     period: Period,
+    catalogue: &Catalogue,
 ) -> anyhow::Result<BTreeMap<&'static str, Option<Fraction>>> {
     let (start, end) = period.instants();
     let raw = store::raw_counts(&state.db, agency_id, start, end).await?;
-    let (online_class, postal_eligible) = catalogue_classes(state).await?;
+    let (online_class, postal_eligible) = (&catalogue.online, &catalogue.postal);
     let mut out = BTreeMap::new();
     out.insert(
         "t3_4",
@@ -371,14 +373,26 @@ pub async fn raw_dossier_fractions(
     Ok(out)
 }
 
-/// Published procedures offered online at level 3–4 (Decree 42/2022: toàn trình or một phần; the
-/// 2021 plan's "mức độ 3, 4" of Decree 43/2011) and those accepting postal receipt or return
-/// (Decision 45/2016/QĐ-TTg), by code.
-async fn catalogue_classes(
-    state: &AppState,
-) -> anyhow::Result<(BTreeSet<String>, BTreeSet<String>)> {
-    let mut online = BTreeSet::new();
-    let mut postal = BTreeSet::new();
+/// What the scorecard needs of the published catalogue, read in one pass.
+#[derive(Clone, Debug, Default)]
+pub struct Catalogue {
+    /// Offered online at level 3–4 (Decree 42/2022: toàn trình or một phần; the 2021 plan's
+    /// "mức độ 3, 4" of Decree 43/2011), by code.
+    pub online: BTreeSet<String>,
+    /// Accepting postal receipt or return (Decision 45/2016/QĐ-TTg), by code.
+    pub postal: BTreeSet<String>,
+    /// T3.1 and T3.2 from the publication checks (Decree 63/2010 art. 8, 15; Decision 766
+    /// indicators 1.1–1.3).
+    pub t3_1: Option<Fraction>,
+    pub t3_2: Option<Fraction>,
+}
+
+/// Reads the published procedures once: their online and postal classes and their publication
+/// checks.
+pub async fn catalogue(state: &AppState) -> anyhow::Result<Catalogue> {
+    let cal = state.calendar();
+    let mut out = Catalogue::default();
+    let (mut published, mut competent, mut timely) = (0u32, 0u32, 0u32);
     for v in motcua_store::catalog::all_current(state.db.conn()).await? {
         let input = motcua_store::catalog::version_input(&v)?;
         if input.status != VersionStatus::Published {
@@ -388,26 +402,10 @@ async fn catalogue_classes(
         if input.data.online_class != motcua_domain::catalog::OnlineClass::None
             || input.data.legacy_level >= 3
         {
-            online.insert(code.clone());
+            out.online.insert(code.clone());
         }
         if input.data.postal_receipt || input.data.postal_return {
-            postal.insert(code);
-        }
-    }
-    Ok((online, postal))
-}
-
-/// T3.1 and T3.2 from the publication checks of every published procedure (Decree 63/2010 art.
-/// 8, 15; Decision 766 indicators 1.1–1.3).
-async fn catalogue_fractions(
-    state: &AppState,
-) -> anyhow::Result<(Option<Fraction>, Option<Fraction>)> {
-    let cal = state.calendar();
-    let (mut published, mut competent, mut timely) = (0u32, 0u32, 0u32);
-    for v in motcua_store::catalog::all_current(state.db.conn()).await? {
-        let input = motcua_store::catalog::version_input(&v)?;
-        if input.status != VersionStatus::Published {
-            continue;
+            out.postal.insert(code);
         }
         published += 1;
         let results = motcua_domain::catalog::publication::checks(
@@ -419,10 +417,9 @@ async fn catalogue_fractions(
         competent += u32::from(ok("competent_authority"));
         timely += u32::from(ok("announced_in_time") && ok("published_in_time"));
     }
-    Ok((
-        Fraction::of(competent, published),
-        Fraction::of(timely, published),
-    ))
+    out.t3_1 = Fraction::of(competent, published);
+    out.t3_2 = Fraction::of(timely, published);
+    Ok(out)
 }
 
 /// T3.3: of the year's review plans, items reviewed / planned and problems handled or proposed /
@@ -437,16 +434,12 @@ async fn review_fraction(
             items.extend(motcua_store::review::items(state.db.conn(), p.id).await?);
         }
     }
-    let planned = items.len();
-    let reviewed = items.iter().filter(|i| i.reviewed).count();
-    let problems = items
-        .iter()
-        .filter(|i| i.reviewed && i.status != "no_issue")
-        .count();
-    let dealt = items
-        .iter()
-        .filter(|i| i.reviewed && matches!(i.status.as_str(), "proposed" | "handled"))
-        .count();
+    let motcua_domain::catalog::review::Completion {
+        planned,
+        reviewed,
+        problems,
+        dealt,
+    } = motcua_store::review::completion_counts_of(&items);
     let a = Fraction::of(reviewed as f64, planned as f64);
     let b = Fraction::of(dealt as f64, problems as f64);
     let note = format!(
@@ -470,12 +463,13 @@ pub async fn scorecard(
         return Ok(None);
     };
     let targets = store::targets(state.db.conn(), plan.id).await?;
-    let dossiers = dossier_fractions(state, agency_id, period).await?;
+    let catalogue = catalogue(state).await?;
+    let dossiers = dossier_fractions(state, agency_id, period, &catalogue).await?;
     let today = chrono::Utc::now()
         .with_timezone(&motcua_domain::time::VN_OFFSET)
         .date_naive();
     let forecasts = dossier_forecasts(state, agency_id, period, today).await?;
-    let (t31, t32) = catalogue_fractions(state).await?;
+    let (t31, t32) = (catalogue.t3_1, catalogue.t3_2);
     let (t33, t33_note) = review_fraction(state, year).await?;
     let docs = crate::official::indicators(state, agency_id, year).await?;
     let register_items =

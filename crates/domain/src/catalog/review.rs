@@ -52,23 +52,40 @@ pub struct ReviewItem {
     pub status: FindingStatus,
 }
 
+/// What T3.3 counts in a plan's items: items planned, reviewed, problems found (reviewed items
+/// with a finding) and problems handled or proposed for handling.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Completion {
+    pub planned: usize,
+    pub reviewed: usize,
+    pub problems: usize,
+    pub dealt: usize,
+}
+
+/// Counts [`Completion`] over a plan's items.
+pub fn completion_counts(items: &[ReviewItem]) -> Completion {
+    Completion {
+        planned: items.len(),
+        reviewed: items.iter().filter(|i| i.reviewed).count(),
+        problems: items
+            .iter()
+            .filter(|i| i.reviewed && i.status != FindingStatus::NoIssue)
+            .count(),
+        dealt: items
+            .iter()
+            .filter(|i| {
+                i.reviewed && matches!(i.status, FindingStatus::Proposed | FindingStatus::Handled)
+            })
+            .count(),
+    }
+}
+
 /// The two shares of T3.3: items reviewed / items planned, and problems handled or proposed /
 /// problems found. `None` when there is nothing to divide (no items, no problems).
 pub fn completion(items: &[ReviewItem]) -> (Option<f64>, Option<f64>) {
-    let planned = items.len();
-    let reviewed = items.iter().filter(|i| i.reviewed).count();
-    let problems = items
-        .iter()
-        .filter(|i| i.reviewed && i.status != FindingStatus::NoIssue)
-        .count();
-    let dealt = items
-        .iter()
-        .filter(|i| {
-            i.reviewed && matches!(i.status, FindingStatus::Proposed | FindingStatus::Handled)
-        })
-        .count();
+    let c = completion_counts(items);
     let share = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
-    (share(reviewed, planned), share(dealt, problems))
+    (share(c.reviewed, c.planned), share(c.dealt, c.problems))
 }
 
 #[cfg(test)]

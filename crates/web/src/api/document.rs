@@ -300,15 +300,20 @@ pub async fn document_pdf(
     Ok(pdf_response(&d, file.content))
 }
 
-/// A document's PDF as a response, named after its number and notation.
-pub(crate) fn pdf_response(d: &store::Document, content: Vec<u8>) -> axum::response::Response {
-    let name = format!(
+/// A document's PDF file name: its number and notation, `15_QĐ-BTTTT.pdf`.
+pub(crate) fn pdf_name(d: &store::Document) -> String {
+    format!(
         "{}.pdf",
         d.code
             .as_deref()
             .unwrap_or("van-ban")
             .replace(['/', '\\', '"'], "_")
-    );
+    )
+}
+
+/// A document's PDF as a response, named after its number and notation.
+pub(crate) fn pdf_response(d: &store::Document, content: Vec<u8>) -> axum::response::Response {
+    let name = pdf_name(d);
     // An ASCII name for old clients and the exact one in RFC 6266/5987 form (`15_QĐ-BTTTT.pdf`).
     let ascii: String = name
         .chars()
