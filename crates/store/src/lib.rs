@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod document;
 pub mod dossier;
 pub mod history;
+pub mod index766;
 
 pub mod db;
 pub mod entity;

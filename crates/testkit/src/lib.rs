@@ -317,6 +317,30 @@ impl TestApp {
         v["id"].as_str().unwrap().to_owned()
     }
 
+    /// Apply a dossier action through the API with the version just read (`If-Match`); the
+    /// answer must be 200. Returns the dossier as answered.
+    pub async fn act(&self, token: &str, code: &str, body: serde_json::Value) -> serde_json::Value {
+        let r = self
+            .get(&format!("/api/v1/dossiers/{code}"), Some(token))
+            .await;
+        let version = r.json::<serde_json::Value>().await.unwrap()["version"]
+            .as_i64()
+            .unwrap();
+        let r = self
+            .client()
+            .post(self.url(&format!("/api/v1/dossiers/{code}/actions")))
+            .bearer_auth(token)
+            .header("if-match", format!("\"{version}\""))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(status, 200, "{body} -> {v}");
+        v
+    }
+
     /// Sign in through the API and return the bearer token.
     pub async fn token(&self, email: &str) -> String {
         let resp = self

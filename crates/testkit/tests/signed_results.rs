@@ -24,25 +24,7 @@ fn two_page_pdf() -> Vec<u8> {
 }
 
 async fn act(app: &TestApp, token: &str, code: &str, body: Value) -> Value {
-    let r = app
-        .get(&format!("/api/v1/dossiers/{code}"), Some(token))
-        .await;
-    let version = r.json::<Value>().await.unwrap()["version"]
-        .as_i64()
-        .unwrap();
-    let r = app
-        .client()
-        .post(app.url(&format!("/api/v1/dossiers/{code}/actions")))
-        .bearer_auth(token)
-        .header("if-match", format!("\"{version}\""))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(status, 200, "{body} -> {v}");
-    v
+    app.act(token, code, body).await
 }
 
 async fn results_are_signed_by_the_officer_and_the_agency(backend: Backend) {

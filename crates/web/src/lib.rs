@@ -10,6 +10,7 @@ pub mod dossier;
 pub mod error;
 pub mod forms;
 pub mod health;
+pub mod index766;
 pub mod json;
 pub mod limiter;
 pub mod notify;

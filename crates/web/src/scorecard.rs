@@ -643,17 +643,35 @@ pub struct UnitRank {
     pub with_data: usize,
     /// The unit's targets below their threshold, lowest first: what pulls it down.
     pub below: Vec<String>,
+    /// The unit's Decision 766 attainment (0–100, `crate::index766`), where it receives dossiers
+    /// or implements procedures, and its indicators below full marks, lowest first.
+    pub index766: Option<f64>,
+    pub index766_below: Vec<&'static str>,
+    /// What the unit is ranked on: the mean of `score` and `index766`, of those it has.
+    pub overall: Option<f64>,
 }
 
 /// The scoring rule, as the pages and the API state it.
-pub const RANKING_RULE: &str = "Điểm của đơn vị = trung bình có trọng số, trên các chỉ tiêu đơn vị chịu trách nhiệm có số liệu, của min(1; kết quả / mục tiêu) × 100; chỉ tiêu chưa có số liệu không tính. Đơn vị xếp theo điểm giảm dần; đơn vị chưa có chỉ tiêu nào có số liệu xếp cuối.";
+pub const RANKING_RULE: &str = "Điểm chỉ tiêu của đơn vị = trung bình có trọng số, trên các chỉ tiêu đơn vị chịu trách nhiệm có số liệu, của min(1; kết quả / mục tiêu) × 100; chỉ tiêu chưa có số liệu không tính. Điểm 766 của đơn vị = trung bình của min(1; tỷ lệ / ngưỡng) × 100 trên các chỉ số Quyết định 766/QĐ-TTg có số liệu của đơn vị. Điểm xếp hạng = trung bình của hai điểm (hoặc điểm duy nhất đơn vị có). Đơn vị xếp theo điểm xếp hạng giảm dần; đơn vị chưa có số liệu nào xếp cuối.";
 
 /// Ranks the units answerable for targets of the scorecard.
-pub fn ranking(card: &Scorecard, org: &crate::state::OrgSnapshot) -> Vec<UnitRank> {
+pub fn ranking(
+    card: &Scorecard,
+    index: Option<&crate::index766::Index>,
+    org: &crate::state::OrgSnapshot,
+) -> Vec<UnitRank> {
     let mut by_unit: BTreeMap<Uuid, Vec<&TargetValue>> = BTreeMap::new();
     for t in &card.targets {
         if let Some(u) = t.responsible_unit_id {
             by_unit.entry(u).or_default().push(t);
+        }
+    }
+    let index_of = |id: Uuid| index.and_then(|i| i.units.iter().find(|u| u.unit_id == Some(id)));
+    if let Some(i) = index {
+        for u in &i.units {
+            if let Some(id) = u.unit_id.filter(|_| u.attainment.is_some()) {
+                by_unit.entry(id).or_default();
+            }
         }
     }
     let mut out: Vec<UnitRank> = by_unit
@@ -688,17 +706,28 @@ pub fn ranking(card: &Scorecard, org: &crate::state::OrgSnapshot) -> Vec<UnitRan
                     .unit_by_id(unit_id)
                     .map(|u| u.name.clone())
                     .unwrap_or_default(),
+                overall: {
+                    let index766 = index_of(unit_id).and_then(|u| u.attainment);
+                    let both: Vec<f64> = [score, index766].into_iter().flatten().collect();
+                    (!both.is_empty()).then(|| {
+                        (both.iter().sum::<f64>() / both.len() as f64 * 100.0).round() / 100.0
+                    })
+                },
                 score,
                 targets: targets.len(),
                 with_data: scored.len(),
                 below: below.iter().map(|t| t.id.clone()).collect(),
+                index766: index_of(unit_id).and_then(|u| u.attainment),
+                index766_below: index_of(unit_id)
+                    .map(|u| u.below.clone())
+                    .unwrap_or_default(),
             }
         })
         .collect();
     out.sort_by(|a, b| {
-        b.score
+        b.overall
             .unwrap_or(-1.0)
-            .total_cmp(&a.score.unwrap_or(-1.0))
+            .total_cmp(&a.overall.unwrap_or(-1.0))
             .then_with(|| a.name.cmp(&b.name))
     });
     for (i, u) in out.iter_mut().enumerate() {
@@ -771,14 +800,29 @@ pub async fn watch(state: &AppState) -> anyhow::Result<usize> {
     Ok(changed)
 }
 
+/// Points with two decimals and a decimal comma, or a dash.
+fn points(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |s| format!("{s:.2}").replace('.', ","))
+}
+
 /// The scorecard as the report "Báo cáo kết quả thực hiện Kế hoạch cải cách hành chính năm …"
 /// (PDF, typst), with a bar chart per field and the units' ranking.
 pub async fn report_pdf(
+    state: &AppState,
     card: &Scorecard,
     org: &crate::state::OrgSnapshot,
     agency_id: Uuid,
 ) -> anyhow::Result<Vec<u8>> {
-    let ranks = ranking(card, org);
+    let index = crate::index766::index(
+        state,
+        agency_id,
+        crate::index766::IndexPeriod::over(Period {
+            from: card.from,
+            to: card.to,
+        }),
+    )
+    .await?;
+    let ranks = ranking(card, Some(&index), org);
     let agency = org.agency(agency_id).map_or("", |a| a.name.as_str());
     let now = chrono::Utc::now().with_timezone(&motcua_domain::time::VN_OFFSET);
     let mut fields: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
@@ -820,10 +864,27 @@ pub async fn report_pdf(
         "fields": fields.into_iter().map(|(label, rows)| serde_json::json!({"label": label, "rows": rows})).collect::<Vec<_>>(),
         "ranking": ranks.iter().map(|u| serde_json::json!({
             "rank": u.rank, "name": u.name,
-            "score": u.score.map_or_else(|| "—".to_owned(), |s| format!("{s:.2}").replace('.', ",")),
-            "below": u.below.join(", "),
+            "score": points(u.score),
+            "index766": points(u.index766),
+            "overall": points(u.overall),
+            "below": u.below.iter().map(String::as_str).chain(u.index766_below.iter().copied()).collect::<Vec<_>>().join(", "),
         })).collect::<Vec<_>>(),
         "rule": RANKING_RULE,
+        "index_label": index.label,
+        "index_rule": index.rule,
+        "index": index.agency.indicators.iter().map(|i| serde_json::json!({
+            "id": i.id, "name": i.name,
+            "value": match (i.id, i.value) {
+                (_, None) => "chưa có dữ liệu".to_owned(),
+                ("2.2", Some(v)) => format!("{v:.2} ngày").replace('.', ","),
+                (_, Some(v)) => shown(Some(v), "share"),
+            },
+            "threshold": format!("{}{}", shown(Some(i.threshold), "share"), if i.threshold_stated { "" } else { "*" }),
+            "score": match (i.score, i.max) {
+                (Some(s), Some(m)) => format!("{} / {}", points(Some(s)), points(Some(m))),
+                _ => "—".to_owned(),
+            },
+        })).collect::<Vec<_>>(),
     });
     tokio::task::spawn_blocking(move || motcua_forms::report::render(&data))
         .await?

@@ -83,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .route("/ke-hoach/tai-ve", get(pages::plan::download))
         .route("/ke-hoach/so/{register}", get(pages::plan::register_page))
         .route("/ke-hoach/ho-so/{target}", get(pages::plan::dossiers_page))
+        .route("/ke-hoach/chi-so-766", get(pages::index766::get))
+        .route("/ke-hoach/don-vi/{unit}", get(pages::index766::unit))
         .route("/van-ban/{id}/xu-ly", post(pages::document::handle))
         .route("/van-ban/{id}/pdf", get(pages::document::pdf))
         .route(

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod document;
 pub mod dossier;
 pub mod exchange;
+pub mod index766;
 pub mod org;
 pub mod plan;
 pub mod register;
@@ -92,6 +93,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::get_plan))
         .routes(routes!(plan::get_scorecard))
         .routes(routes!(plan::get_ranking))
+        .routes(routes!(index766::get_index))
         .routes(routes!(plan::put_target))
         .routes(routes!(register::list_items, register::add_item))
         .routes(routes!(register::import_items))

@@ -168,7 +168,7 @@ pub async fn get_scorecard(
     }
     let org = state.org().await?;
     if format == "pdf" {
-        let pdf = crate::scorecard::report_pdf(&card, &org, caller.user.agency_id)
+        let pdf = crate::scorecard::report_pdf(&state, &card, &org, caller.user.agency_id)
             .await
             .map_err(ApiError::Internal)?;
         return Ok(pdf_report_response(card.year, pdf));
@@ -264,9 +264,16 @@ pub async fn get_ranking(
         .map_err(ApiError::Internal)?
         .ok_or(ApiError::NotFound)?;
     let org = state.org().await?;
+    let index = crate::index766::index(
+        &state,
+        caller.user.agency_id,
+        crate::index766::IndexPeriod::over(period),
+    )
+    .await
+    .map_err(ApiError::Internal)?;
     Ok(axum::Json(json!({
         "year": year, "rule": crate::scorecard::RANKING_RULE,
-        "units": crate::scorecard::ranking(&card, &org),
+        "units": crate::scorecard::ranking(&card, Some(&index), &org),
     })))
 }
 

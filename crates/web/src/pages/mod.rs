@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod document;
 pub mod dossier;
 pub mod home;
+pub mod index766;
 pub mod login;
 pub mod plan;
 pub mod review;

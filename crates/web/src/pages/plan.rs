@@ -141,7 +141,14 @@ pub async fn get(
         .map_err(PageError::Internal)?
         .ok_or(PageError::NotFound)?;
     let org = state.org().await?;
-    let ranks = crate::scorecard::ranking(&card, &org);
+    let index = crate::index766::index(
+        &state,
+        agency_id,
+        crate::index766::IndexPeriod::over(period),
+    )
+    .await
+    .map_err(PageError::Internal)?;
+    let ranks = crate::scorecard::ranking(&card, Some(&index), &org);
     let mut groups: Vec<FieldGroup> = Vec::new();
     let mut counts = std::collections::BTreeMap::new();
     for t in &card.targets {
@@ -240,7 +247,7 @@ pub async fn download(
         .ok_or(PageError::NotFound)?;
     let org = state.org().await?;
     if format == "pdf" {
-        let pdf = crate::scorecard::report_pdf(&card, &org, user.caller.user.agency_id)
+        let pdf = crate::scorecard::report_pdf(&state, &card, &org, user.caller.user.agency_id)
             .await
             .map_err(PageError::Internal)?;
         return Ok(crate::api::plan::pdf_report_response(card.year, pdf));
