@@ -102,10 +102,13 @@ pub fn router(state: AppState) -> Router {
             "/admin/calendar/{date}/remove",
             post(pages::calendar::remove),
         )
+        .route("/tuy-chon-doc", get(pages::reading::choose))
+        .route("/tiep-can", get(pages::home::accessibility))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_cookie,
-        ));
+        ))
+        .route_layer(axum::middleware::from_fn(pages::reading::reading_prefs));
 
     let operator = Router::new()
         .route("/healthz", get(health::healthz))

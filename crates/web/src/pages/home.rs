@@ -37,3 +37,20 @@ pub async fn get(
         },
     ))
 }
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct Accessibility {
+    l: Layout,
+}
+
+/// `/tiep-can`: the accessibility statement (WCAG 2.2 AA; how to use the reading aids; known
+/// limits; how to report a barrier).
+pub async fn accessibility(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    csrf: CsrfToken,
+) -> PageResult<Response> {
+    let l = Layout::build(&state, &viewer, &csrf, "/tiep-can").await;
+    Ok(html(StatusCode::OK, &Accessibility { l }))
+}

@@ -11,6 +11,7 @@ pub mod home;
 pub mod index766;
 pub mod login;
 pub mod plan;
+pub mod reading;
 pub mod review;
 pub mod signature;
 
@@ -52,6 +53,8 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     pub csrf: String,
     pub version: &'static str,
+    /// The reader's text size and colours (`reading`).
+    pub reading: reading::Reading,
 }
 
 /// The agency name last read from the database, for pages rendered without database access.
@@ -243,6 +246,7 @@ impl Layout {
             nav,
             csrf: csrf.0.clone(),
             version: env!("CARGO_PKG_VERSION"),
+            reading: reading::Reading::current(),
         }
     }
 
@@ -255,6 +259,7 @@ impl Layout {
             nav: nav_for(None, ""),
             csrf: String::new(),
             version: env!("CARGO_PKG_VERSION"),
+            reading: reading::Reading::current(),
         }
     }
 }
