@@ -156,9 +156,67 @@ try {
   note('processed to the result', returned.includes('Đã trả kết quả'), returned.slice(0, 600));
   await shot(desk, '08-returned');
 
+  // --- An editor publishes news and a video; a reader finds it on the home page and reads it. ---
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+  const editorCtx = await browser.newContext({ locale: 'vi-VN' });
+  const editor = await signIn(editorCtx, config.editor);
+  await editor.goto(`${base}/bien-tap/bai-moi`);
+  await audit(editor, 'editor-form');
+  const title = 'Bộ ra mắt Cổng dịch vụ công mới';
+  await editor.selectOption('#category', 'tin-tuc-su-kien');
+  await editor.fill('#title', title);
+  await editor.fill('#summary', 'Người dân nộp hồ sơ trực tuyến thuận tiện hơn.');
+  await editor.fill('#body', '## Nội dung chính\n\nCổng mới hỗ trợ **nộp hồ sơ** và tra cứu.\n\n<script>alert(1)</script>');
+  await editor.setInputFiles('input[name=cover_file]', { name: 'anh.png', mimeType: 'image/png', buffer: png });
+  await editor.fill('#cover_alt', 'Lễ ra mắt Cổng dịch vụ công');
+  await editor.check('input[name=publish][value=published]');
+  await Promise.all([editor.waitForNavigation(), editor.click('main form button[type=submit]')]);
+  note('the editor saved the article', (await editor.textContent('main')).includes(`Đã lưu bài “${title}”`));
+  await editor.goto(`${base}/bien-tap/bai-moi`);
+  await editor.selectOption('#category', 'tin-video');
+  await editor.fill('#title', 'Video: tiếp nhận hồ sơ qua bưu chính');
+  await editor.fill('#body', 'Phóng sự về dịch vụ bưu chính công ích.');
+  await editor.setInputFiles('input[name=video_file]', { name: 'video.mp4', mimeType: 'video/mp4',
+    buffer: Buffer.concat([Buffer.from('\0\0\0\x18ftypmp42', 'latin1'), Buffer.alloc(2048)]) });
+  await editor.setInputFiles('input[name=captions_file]', { name: 'phu-de.vtt', mimeType: 'text/vtt',
+    buffer: Buffer.from('WEBVTT\n\n00:00.000 --> 00:02.000\nTiếp nhận hồ sơ qua bưu chính\n') });
+  await editor.setInputFiles('input[name=poster_file]', { name: 'bia.png', mimeType: 'image/png', buffer: png });
+  await editor.check('input[name=publish][value=published]');
+  await Promise.all([editor.waitForNavigation(), editor.click('main form button[type=submit]')]);
+  note('the editor saved the video', (await editor.textContent('main')).includes('Đã lưu bài'));
+
+  const readerCtx = await browser.newContext({ locale: 'vi-VN', userAgent: config.userAgent });
+  const home = await readerCtx.newPage();
+  await home.goto(`${base}/`);
+  const card = home.locator('.news-card', { hasText: title });
+  note('the article is on the home page', (await card.count()) === 1);
+  const viewsBefore = await card.locator('.views').textContent();
+  await Promise.all([home.waitForNavigation(), card.locator('a').first().click()]);
+  const articleText = await home.textContent('main');
+  note('the article page shows its views and byline', articleText.includes('1 lượt xem') && articleText.includes(title), articleText.slice(0, 300));
+  note('no script from the body runs', (await home.locator('main script').count()) === 0 && articleText.includes('<script>alert(1)</script>'));
+  await audit(home, 'article');
+  await shot(home, '12-article');
+  await home.goto(`${base}/`);
+  const viewsAfter = await home.locator('.news-card', { hasText: title }).locator('.views').textContent();
+  note('the home page counts the view', viewsBefore.trim() === '0 lượt xem' && viewsAfter.trim() === '1 lượt xem', `${viewsBefore} -> ${viewsAfter}`);
+  await audit(home, 'home-with-news');
+  await shot(home, '13-home-with-news');
+  await home.goto(`${base}/tin-tuc/chuyen-muc/tin-video`);
+  await audit(home, 'news-list');
+  await Promise.all([home.waitForNavigation(), home.locator('.news-card a').first().click()]);
+  note('the video page has the player with captions', (await home.locator('video track[kind=captions]').count()) === 1);
+  await audit(home, 'video');
+  await shot(home, '14-video');
+  facts.article = title;
+
   // --- The reform office's pages. ---
   await leader.goto(`${base}/thong-ke/ho-so`);
   await audit(leader, 'statistics');
+  await visitor.goto(`${base}/thong-ke`);
+  note('the public statistics count the dossier', (await visitor.textContent('main')).includes('Hồ sơ tiếp nhận'));
+  await audit(visitor, 'public-statistics');
+  await shot(visitor, '15-public-statistics');
   await leader.goto(`${base}/ke-hoach`);
   await audit(leader, 'scorecard');
   await shot(leader, '09-scorecard');

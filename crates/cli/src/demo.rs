@@ -238,6 +238,12 @@ pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<
     if documents > 0 {
         println!("demo official documents: {documents} (outgoing signed, incoming in handling)");
     }
+    let news = motcua_web::demo::load_news(db, config)
+        .await
+        .map_err(|e| Failure::from(e.context("demo news")))?;
+    if news > 0 {
+        println!("demo news: {news} articles on the portal");
+    }
     let plans = motcua_web::demo::load_plans(db, config)
         .await
         .map_err(|e| Failure::from(e.context("demo plans")))?;

@@ -46,10 +46,12 @@ pub enum Permission {
     ViewScorecard,
     /// Keep the yearly reform plan and its targets (the reform office).
     ManagePlans,
+    /// Write, schedule and publish the portal's news and video (portal editors).
+    PublishNews,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Self::ViewOwnAccount,
         Self::ViewOrganisation,
         Self::ListUsers,
@@ -68,6 +70,7 @@ impl Permission {
         Self::ManageDocuments,
         Self::ViewScorecard,
         Self::ManagePlans,
+        Self::PublishNews,
     ];
 }
 
@@ -107,6 +110,7 @@ pub fn scope(role: Role, perm: Permission) -> Option<Scope> {
         // The plan is the whole ministry's: every member of staff sees where it stands.
         (P::ViewScorecard, r) if r.is_staff() => Some(Scope::All),
         (P::ManagePlans, R::Admin | R::ParOfficer) => Some(Scope::All),
+        (P::PublishNews, R::Admin | R::Editor) => Some(Scope::All),
 
         _ => None,
     }

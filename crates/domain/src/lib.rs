@@ -14,4 +14,5 @@ pub mod dossier;
 pub mod index766;
 pub mod org;
 pub mod plan;
+pub mod portal;
 pub mod time;

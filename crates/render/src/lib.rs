@@ -3,4 +3,5 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog_sheet;
+pub mod markdown;
 pub mod table;

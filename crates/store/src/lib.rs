@@ -21,6 +21,7 @@ pub mod org;
 pub mod password;
 pub mod pki;
 pub mod plan;
+pub mod portal;
 pub mod register;
 pub mod review;
 

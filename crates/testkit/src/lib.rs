@@ -287,6 +287,32 @@ impl TestApp {
             .id
     }
 
+    /// `POST path` with one multipart field `file` (any status; the caller looks at it).
+    pub async fn post_file(
+        &self,
+        path: &str,
+        token: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> reqwest::Response {
+        let boundary = "----motcua-test-file";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.client()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Upload one file through the API (`POST /api/v1/uploads`); returns the upload's id.
     pub async fn upload(
         &self,

@@ -71,7 +71,8 @@ async fn story_in_chromium(backend: Backend) {
     let config = json!({
         "password": PASSWORD, "applicant": "congdan@test.vn", "desk": "motcua@test.vn",
         "leader": "lanhdao@test.vn", "officer": "chuyenvien@test.vn", "office": "cchc@test.vn",
-        "procedure": "1.004495", "unit": "CVT",
+        "procedure": "1.004495", "unit": "CVT", "editor": "bientap@test.vn",
+        "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
     });
     let base = app.url("");
     let base = base.trim_end_matches('/').to_owned();
@@ -131,6 +132,10 @@ async fn story_in_chromium(backend: Backend) {
         "work-queue",
         "scorecard",
         "statistics",
+        "public-statistics",
+        "article",
+        "video",
+        "home-with-news",
     ] {
         assert!(report["axe"][page].is_array(), "{page} not audited");
     }

@@ -298,6 +298,40 @@ async fn index_over_the_api(backend: Backend) {
         403
     );
 
+    // The public statistics of the same month, for anyone: aggregates only.
+    let r = app.get("/thong-ke?tu=2026-03&den=2026-03", None).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("<dt>Hồ sơ tiếp nhận</dt><dd>3</dd>")
+            && html.contains("<dt>Nộp trực tuyến</dt><dd>66,7%</dd>")
+            && html.contains("<dt>Giải quyết đúng hạn, trước hạn</dt><dd>100,0%</dd>"),
+        "{html}"
+    );
+    assert!(!html.contains("Trần Thị Bích Ngọc") && !html.contains(&first));
+    let csv = app
+        .get(
+            "/thong-ke/tai-ve.csv?tu=2026-03&den=2026-03&don_vi=CVT",
+            None,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    // One line for the procedure in March: 3 received, 2 online, 0 by post, 2 on time, 0 late.
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2026-03;") && l.ends_with(";1.004495;3;2;0;2;0;1")),
+        "{csv}"
+    );
+    let html = app
+        .get("/thong-ke?tu=2026-13&den=x", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Chọn tháng đầu và tháng cuối"));
+
     // The pages: the index, and CVT's page with what pulls it down.
     let b = app.signed_in_browser("lanhdao@test.vn").await;
     let page = b

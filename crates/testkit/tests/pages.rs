@@ -16,7 +16,14 @@ async fn the_home_and_login_pages_speak_vietnamese(backend: Backend) {
         .await
         .unwrap();
     assert!(html.starts_with("<!doctype html>\n<html lang=\"vi\">"));
-    assert!(html.contains("Bộ Thông tin và Truyền thông") && html.contains("000.00.00.G22"));
+    assert!(html.contains("Bộ Thông tin và Truyền thông"));
+    // The portal's home: the procedure search, the look-up box and the month's figures.
+    assert!(
+        html.contains("Tìm thủ tục hành chính")
+            && html.contains("<label for=\"home-ma\">Mã hồ sơ</label>")
+            && html.contains("Kết quả giải quyết hồ sơ tháng"),
+        "{html}"
+    );
     assert!(
         html.contains("<nav") && html.contains("<footer"),
         "layout with navigation and footer"

@@ -215,7 +215,8 @@ perms!(
     ExportDossiers,
     ManageDocuments,
     ViewScorecard,
-    ManagePlans
+    ManagePlans,
+    PublishNews
 );
 
 /// An API caller holding permission `P` (in the returned scope); 401 or 403 otherwise.

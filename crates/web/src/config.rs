@@ -32,6 +32,8 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Largest uploaded file (a dossier component or result), in bytes (larger: 413).
     pub upload_limit_bytes: usize,
+    /// Largest video of the portal's news, in bytes (larger: 413; pictures: 5 MiB).
+    pub media_limit_bytes: usize,
     /// Where notifications go: `log` (the default: a log line without personal data) or
     /// `smtp://HOST:PORT` (plain SMTP to a relay on the internal network).
     pub notify_sink: String,
@@ -72,6 +74,7 @@ impl Default for Config {
             token_ttl_hours: 12,
             body_limit_bytes: 2 * 1024 * 1024,
             upload_limit_bytes: 10 * 1024 * 1024,
+            media_limit_bytes: 100 * 1024 * 1024,
             notify_sink: "log".to_owned(),
             notify_from: "khong-tra-loi@motcua.local".to_owned(),
             request_timeout_secs: 30,
@@ -100,6 +103,7 @@ const ENV_KEYS: &[&str] = &[
     "token_ttl_hours",
     "body_limit_bytes",
     "upload_limit_bytes",
+    "media_limit_bytes",
     "notify_sink",
     "notify_from",
     "request_timeout_secs",
@@ -180,6 +184,7 @@ impl fmt::Debug for Config {
             .field("token_ttl_hours", &self.token_ttl_hours)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("upload_limit_bytes", &self.upload_limit_bytes)
+            .field("media_limit_bytes", &self.media_limit_bytes)
             .field("notify_sink", &self.notify_sink)
             .field("notify_from", &self.notify_from)
             .field("request_timeout_secs", &self.request_timeout_secs)

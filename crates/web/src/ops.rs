@@ -158,7 +158,11 @@ fn ensure_error_page(resp: Response) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if is_html || !(status.is_client_error() || status.is_server_error()) {
+    // A media range beyond the file keeps its bare answer: players read `Content-Range`.
+    if is_html
+        || !(status.is_client_error() || status.is_server_error())
+        || status == StatusCode::RANGE_NOT_SATISFIABLE
+    {
         return resp;
     }
     let (title, text) = match status {

@@ -103,12 +103,32 @@ pub fn router(state: AppState) -> Router {
             post(pages::calendar::remove),
         )
         .route("/tuy-chon-doc", get(pages::reading::choose))
+        .route("/thong-ke", get(pages::public_stats::page))
+        .route("/thong-ke/tai-ve.csv", get(pages::public_stats::csv))
+        .route("/tin-tuc", get(pages::news::list))
+        .route("/tin-tuc/atom.xml", get(pages::news::atom))
+        .route("/tin-tuc/chuyen-muc/{slug}", get(pages::news::category))
+        .route("/tin-tuc/{slug}", get(pages::news::article))
+        .route("/media/{id}", get(pages::news::media))
+        .route("/bien-tap", get(pages::news::editor_list))
+        .route(
+            "/bien-tap/bai-moi",
+            get(pages::news::new_form).post(pages::news::create),
+        )
+        .route(
+            "/bien-tap/bai/{id}",
+            get(pages::news::edit_form).post(pages::news::update),
+        )
         .route("/tiep-can", get(pages::home::accessibility))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_cookie,
         ))
-        .route_layer(axum::middleware::from_fn(pages::reading::reading_prefs));
+        .route_layer(axum::middleware::from_fn(pages::reading::reading_prefs))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::portal::count_pages,
+        ));
 
     let operator = Router::new()
         .route("/healthz", get(health::healthz))
@@ -137,11 +157,13 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         // Extractors stop at `body_limit_bytes`; only the upload handlers read further, up to
-        // `upload_limit_bytes` (they count the bytes themselves and answer 413).
+        // `upload_limit_bytes` (`media_limit_bytes` for the portal's videos; they count the bytes
+        // themselves and answer 413).
         .layer(RequestBodyLimitLayer::new(
             config
                 .body_limit_bytes
-                .max(config.upload_limit_bytes + 64 * 1024),
+                .max(config.upload_limit_bytes + 64 * 1024)
+                .max(config.media_limit_bytes + 256 * 1024),
         ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -193,6 +215,8 @@ impl Application {
     ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
         let notifier = tokio::spawn(crate::notify::run(self.state.clone()));
+        let counters = tokio::spawn(crate::portal::run(self.state.clone()));
+        let state = self.state.clone();
         let result = axum::serve(
             self.listener,
             self.router
@@ -202,6 +226,11 @@ impl Application {
         .await;
         housekeeping.abort();
         notifier.abort();
+        counters.abort();
+        // The last counts counted before the stop.
+        if let Err(e) = state.portal.flush(&state).await {
+            tracing::warn!(cause = %e, "could not write the portal's counters at shutdown");
+        }
         result
     }
 }

@@ -38,6 +38,8 @@ pub struct Inner {
     versions: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, Arc<ProcedureData>>>,
     /// Signing keys of people and agencies, decrypted on first use.
     pub signing: crate::signing::SigningService,
+    /// The portal's visit and view counters (`crate::portal`).
+    pub portal: crate::portal::Counters,
 }
 
 /// How long the organisation read from the database is reused: units are created by operators
@@ -95,6 +97,7 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             public_by_client: RateLimiter::per_minute(config.public_requests_per_minute),
             signing: crate::signing::SigningService::new(&config),
+            portal: crate::portal::Counters::default(),
             db,
             config,
             metrics,

@@ -3,12 +3,16 @@
 pub mod agency;
 pub mod api_token;
 pub mod app_user;
+pub mod article;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod calendar_day;
 pub mod dossier;
 pub mod dossier_event;
 pub mod exchange_partner;
+pub mod media;
+pub mod media_chunk;
+pub mod news_category;
 pub mod official_document;
 pub mod outbox;
 pub mod par_plan;

@@ -19,6 +19,7 @@ mod m20261126_000010_par_plan;
 mod m20261126_000011_register_item;
 mod m20261126_000012_document_on_behalf;
 mod m20261126_000013_target_watch;
+mod m20261126_000014_portal;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_register_item::Migration),
             Box::new(m20261126_000012_document_on_behalf::Migration),
             Box::new(m20261126_000013_target_watch::Migration),
+            Box::new(m20261126_000014_portal::Migration),
         ]
     }
 }

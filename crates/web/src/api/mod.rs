@@ -9,6 +9,7 @@ pub mod document;
 pub mod dossier;
 pub mod exchange;
 pub mod index766;
+pub mod news;
 pub mod org;
 pub mod plan;
 pub mod register;
@@ -26,7 +27,7 @@ use utoipa_axum::routes;
 #[openapi(
     info(title = "motcua API", description = "API of motcua, the one-stop back office, e-office and reform scorecard of a ministry. Errors always have the shape {\"error\":{\"code\",\"message\",\"details\",\"operation_id\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"), (name = "document", description = "Official documents: drafts, numbers, registers"), (name = "plan", description = "The yearly reform plan and its scorecard"))
+    tags((name = "auth", description = "Sign-in and API tokens"), (name = "organisation", description = "Agency, units, accounts"), (name = "audit", description = "The audit trail"), (name = "calendar", description = "Working calendar and legal deadlines"), (name = "catalog", description = "Procedure catalogue (TTHC)"), (name = "dossier", description = "Dossiers: filing, actions, look-up, statistics"), (name = "signature", description = "Verifying signed PDFs; trusted roots"), (name = "document", description = "Official documents: drafts, numbers, registers"), (name = "plan", description = "The yearly reform plan and its scorecard"), (name = "portal", description = "The public portal: news, video, media"))
 )]
 struct ApiDoc;
 
@@ -94,6 +95,10 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::get_scorecard))
         .routes(routes!(plan::get_ranking))
         .routes(routes!(index766::get_index))
+        .routes(routes!(news::categories))
+        .routes(routes!(news::list, news::create))
+        .routes(routes!(news::update))
+        .routes(routes!(news::upload))
         .routes(routes!(plan::put_target))
         .routes(routes!(register::list_items, register::add_item))
         .routes(routes!(register::import_items))

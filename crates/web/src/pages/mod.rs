@@ -10,7 +10,9 @@ pub mod dossier;
 pub mod home;
 pub mod index766;
 pub mod login;
+pub mod news;
 pub mod plan;
+pub mod public_stats;
 pub mod reading;
 pub mod review;
 pub mod signature;
@@ -55,6 +57,21 @@ pub struct Layout {
     pub version: &'static str,
     /// The reader's text size and colours (`reading`).
     pub reading: reading::Reading,
+    /// The site's visits and the visitors online now (footer; `None` outside a request).
+    pub counters: Option<(String, String)>,
+}
+
+/// A count with dots between thousands, as Vietnamese pages write it: `1.234.567`.
+pub fn vn_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// The agency name last read from the database, for pages rendered without database access.
@@ -92,8 +109,15 @@ pub async fn load_agency_name(state: &AppState) {
 /// The navigation, filtered by the permissions of the viewer (`domain::access`).
 fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
     let applicant = viewer.is_some_and(|v| v.role == motcua_domain::account::Role::Applicant);
-    let items: [(&str, &str, &str, Option<Permission>); 15] = [
+    let items: [(&str, &str, &str, Option<Permission>); 18] = [
         ("/", "Trang chủ", "Giới thiệu hệ thống", None),
+        ("/tin-tuc", "Tin tức", "Tin tức, sự kiện và video", None),
+        (
+            "/thong-ke",
+            "Thống kê",
+            "Kết quả giải quyết hồ sơ theo đơn vị, thủ tục, tháng",
+            None,
+        ),
         (
             "/thu-tuc",
             "Thủ tục hành chính",
@@ -126,6 +150,12 @@ fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
             "Kế hoạch CCHC",
             "Kết quả thực hiện các chỉ tiêu của kế hoạch năm",
             Some(Permission::ViewScorecard),
+        ),
+        (
+            "/bien-tap",
+            "Biên tập tin",
+            "Viết, hẹn giờ và đăng tin bài",
+            Some(Permission::PublishNews),
         ),
         (
             "/kiem-tra-chu-ky",
@@ -247,6 +277,10 @@ impl Layout {
             csrf: csrf.0.clone(),
             version: env!("CARGO_PKG_VERSION"),
             reading: reading::Reading::current(),
+            counters: {
+                let (visits, online) = state.portal.footer();
+                Some((vn_count(visits), vn_count(online)))
+            },
         }
     }
 
@@ -260,6 +294,7 @@ impl Layout {
             csrf: String::new(),
             version: env!("CARGO_PKG_VERSION"),
             reading: reading::Reading::current(),
+            counters: None,
         }
     }
 }

@@ -1,0 +1,288 @@
+//! The portal's counters (seed P2, P3): total visits and visitors online in the footer, views per
+//! article. No third-party tracker; no address is stored: a visitor is the hash of a daily random
+//! salt with the client's address and user agent (Decree 13/2023/NĐ-CP art. 3), kept in memory
+//! only. Robots are served but not counted; a visit counts once per visitor per 30 minutes of
+//! activity and a view once per visitor, article and 30 minutes, so a flood from one client adds
+//! nothing. Counting is a hash and a map update in memory; increments are written in one
+//! transaction every few seconds (and when the server stops), so counting never waits on the
+//! database and the counts survive restarts.
+
+use crate::state::AppState;
+use chrono::NaiveDate;
+use motcua_domain::portal::{ONLINE_WINDOW_SECS, VISIT_WINDOW_SECS, is_bot};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use uuid::Uuid;
+
+/// A visitor for one day: 16 bytes of a salted hash.
+pub type Visitor = [u8; 16];
+
+/// Most visitors (and visitor–article pairs) remembered at once; beyond it new ones are served
+/// but not counted until the old ones expire (memory stays bounded under a flood).
+const MAX_REMEMBERED: usize = 500_000;
+
+#[derive(Default)]
+struct Memory {
+    day: Option<NaiveDate>,
+    salt: [u8; 32],
+    /// Last time each visitor was seen (unix seconds).
+    seen: HashMap<Visitor, i64>,
+    /// Last counted view of an article by a visitor.
+    viewed: HashMap<(Visitor, Uuid), i64>,
+    pending_visits: i64,
+    pending_views: BTreeMap<Uuid, i64>,
+}
+
+/// What the home page read last (`pages::home`), reused for a few seconds.
+#[derive(Clone, Default)]
+pub struct HomeReads {
+    pub at: Option<std::time::Instant>,
+    pub news: Vec<motcua_store::portal::Article>,
+    pub videos: Vec<motcua_store::portal::Article>,
+    pub categories: Vec<motcua_store::portal::Category>,
+    /// This month: (label, received, online, resolved, in time, returned).
+    pub figures: (String, i64, i64, i64, i64, i64),
+    /// Dossiers received today.
+    pub today: i64,
+}
+
+#[derive(Default)]
+pub struct Counters {
+    /// The portal's agency, once it exists (`portal_agency`).
+    pub agency: std::sync::OnceLock<Uuid>,
+    /// The home page's reads of this installation (dropped when an article is saved).
+    pub home: Mutex<Option<HomeReads>>,
+    memory: Mutex<Memory>,
+    /// Visits counted, stored and pending; loaded from the database at start.
+    total: AtomicI64,
+    loaded: AtomicBool,
+    /// Visitors seen in the last five minutes, recomputed at each flush.
+    online: AtomicI64,
+}
+
+impl std::fmt::Debug for Counters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Counters")
+    }
+}
+
+impl Counters {
+    /// The visitor behind a request, or `None` for a robot.
+    pub fn visitor(
+        &self,
+        ip: &str,
+        user_agent: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<Visitor> {
+        if is_bot(user_agent) {
+            return None;
+        }
+        let today = now
+            .with_timezone(&motcua_domain::time::VN_OFFSET)
+            .date_naive();
+        let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        if m.day != Some(today) {
+            // A new day: a new salt, and yesterday's visitors cannot be linked to today's.
+            let mut salt = [0u8; 32];
+            if getrandom::fill(&mut salt).is_err() {
+                return None;
+            }
+            m.salt = salt;
+            m.day = Some(today);
+            m.seen.clear();
+            m.viewed.clear();
+        }
+        let mut h = Sha256::new();
+        h.update(m.salt);
+        h.update(ip.as_bytes());
+        h.update([0]);
+        h.update(user_agent.as_bytes());
+        let d = h.finalize();
+        let mut v = [0u8; 16];
+        v.copy_from_slice(&d[..16]);
+        Some(v)
+    }
+
+    /// A page seen by a visitor: a new visit after 30 minutes of silence.
+    pub fn page(&self, v: Visitor, now: i64) {
+        let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let last = m.seen.get(&v).copied();
+        if last.is_none() && m.seen.len() >= MAX_REMEMBERED {
+            return;
+        }
+        m.seen.insert(v, now);
+        if last.is_none_or(|t| now - t >= VISIT_WINDOW_SECS) {
+            m.pending_visits += 1;
+            self.total.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// An article read by a visitor; `true` when the view counts.
+    pub fn view(&self, v: Visitor, article: Uuid, now: i64) -> bool {
+        let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (v, article);
+        let last = m.viewed.get(&key).copied();
+        if last.is_some_and(|t| now - t < VISIT_WINDOW_SECS) {
+            return false;
+        }
+        if last.is_none() && m.viewed.len() >= MAX_REMEMBERED {
+            return false;
+        }
+        m.viewed.insert(key, now);
+        *m.pending_views.entry(article).or_default() += 1;
+        true
+    }
+
+    /// Views of an article counted but not yet written.
+    pub fn pending_views(&self, article: Uuid) -> i64 {
+        let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        m.pending_views.get(&article).copied().unwrap_or(0)
+    }
+
+    /// (total visits, visitors online now) for the footer.
+    pub fn footer(&self) -> (i64, i64) {
+        (
+            self.total.load(Ordering::Relaxed),
+            self.online.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Writes the pending increments (one transaction), forgets expired visitors and recomputes
+    /// the visitors online. On a write failure the increments are kept for the next flush.
+    pub async fn flush(&self, state: &AppState) -> anyhow::Result<()> {
+        let Some(agency_id) = portal_agency(state).await? else {
+            return Ok(());
+        };
+        if !self.loaded.load(Ordering::Acquire) {
+            let stored =
+                motcua_store::portal::visits(state.db.conn(), &state.db, agency_id).await?;
+            self.total.fetch_add(stored, Ordering::Relaxed);
+            self.loaded.store(true, Ordering::Release);
+        }
+        let now = state.now().timestamp();
+        let (visits, views) = {
+            let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+            m.seen.retain(|_, t| now - *t < VISIT_WINDOW_SECS);
+            m.viewed.retain(|_, t| now - *t < VISIT_WINDOW_SECS);
+            let online = m
+                .seen
+                .values()
+                .filter(|t| now - **t < ONLINE_WINDOW_SECS)
+                .count();
+            self.online.store(online as i64, Ordering::Relaxed);
+            (
+                std::mem::take(&mut m.pending_visits),
+                std::mem::take(&mut m.pending_views),
+            )
+        };
+        let wrote_views = !views.is_empty();
+        if let Err(e) = motcua_store::portal::add_counts(&state.db, agency_id, visits, &views).await
+        {
+            let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+            m.pending_visits += visits;
+            for (k, n) in views {
+                *m.pending_views.entry(k).or_default() += n;
+            }
+            return Err(e.into());
+        }
+        if wrote_views {
+            // The home page's articles carry their stored views: read them again.
+            if let Ok(mut h) = self.home.lock() {
+                *h = None;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The agency whose portal this installation serves (the first one). Read from storage until it
+/// exists, then kept: not through the organisation snapshot, which a read before the
+/// organisation is loaded would keep empty for its TTL.
+pub async fn portal_agency(state: &AppState) -> anyhow::Result<Option<Uuid>> {
+    if let Some(id) = state.portal.agency.get() {
+        return Ok(Some(*id));
+    }
+    let first = motcua_store::org::agencies(state.db.conn())
+        .await?
+        .first()
+        .map(|a| a.id);
+    if let Some(id) = first {
+        let _ = state.portal.agency.set(id);
+    }
+    Ok(first)
+}
+
+/// Counts a public page for the visitor making the request (GET answered 200 with HTML).
+pub async fn count_pages(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let counted = req.method() == axum::http::Method::GET;
+    let ua = req
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let ip = crate::auth::client_ip(req.headers(), peer, &state.config.trusted_proxies);
+    let resp = next.run(req).await;
+    let html = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/html"));
+    if counted && html && resp.status() == axum::http::StatusCode::OK {
+        let now = state.now();
+        if let Some(v) = state.portal.visitor(&ip, &ua, now) {
+            state.portal.page(v, now.timestamp());
+        }
+    }
+    resp
+}
+
+/// Writes the counters every five seconds until stopped.
+pub async fn run(state: AppState) {
+    let every = std::time::Duration::from_secs(5);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.portal.flush(&state).await {
+            tracing::warn!(cause = %e, "could not write the portal's counters");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visits_and_views_count_once_per_window() {
+        let c = Counters::default();
+        let now = chrono::Utc::now();
+        let ua = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156";
+        let v = c.visitor("203.0.113.5", ua, now).unwrap();
+        assert_eq!(c.visitor("203.0.113.5", ua, now), Some(v));
+        assert_ne!(c.visitor("203.0.113.6", ua, now), Some(v));
+        assert!(c.visitor("203.0.113.5", "Googlebot/2.1", now).is_none());
+        let t = now.timestamp();
+        for i in 0..100 {
+            c.page(v, t + i);
+        }
+        assert_eq!(c.footer().0, 1, "a flood is one visit");
+        c.page(v, t + 99 + VISIT_WINDOW_SECS);
+        assert_eq!(c.footer().0, 2, "after 30 minutes of silence, a new visit");
+        let a = Uuid::now_v7();
+        assert!(c.view(v, a, t));
+        assert!(!c.view(v, a, t + 60));
+        assert!(c.view(v, a, t + VISIT_WINDOW_SECS));
+        assert_eq!(c.pending_views(a), 2);
+    }
+}
