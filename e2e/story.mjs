@@ -188,7 +188,7 @@ try {
   const readerCtx = await browser.newContext({ locale: 'vi-VN', userAgent: config.userAgent });
   const home = await readerCtx.newPage();
   await home.goto(`${base}/`);
-  const card = home.locator('.news-card', { hasText: title });
+  const card = home.locator('.news-lead, .news-list .news-card', { hasText: title });
   note('the article is on the home page', (await card.count()) === 1);
   const viewsBefore = await card.locator('.views').textContent();
   await Promise.all([home.waitForNavigation(), card.locator('a').first().click()]);
@@ -198,7 +198,7 @@ try {
   await audit(home, 'article');
   await shot(home, '12-article');
   await home.goto(`${base}/`);
-  const viewsAfter = await home.locator('.news-card', { hasText: title }).locator('.views').textContent();
+  const viewsAfter = await home.locator('.news-lead, .news-list .news-card', { hasText: title }).locator('.views').textContent();
   note('the home page counts the view', viewsBefore.trim() === '0 lượt xem' && viewsAfter.trim() === '1 lượt xem', `${viewsBefore} -> ${viewsAfter}`);
   await audit(home, 'home-with-news');
   await shot(home, '13-home-with-news');

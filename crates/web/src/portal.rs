@@ -48,8 +48,25 @@ pub struct HomeReads {
     pub today: i64,
 }
 
+/// What an article's page read last (`pages::news::article`), reused for a few seconds.
+#[derive(Clone)]
+pub struct ArticleReads {
+    pub at: std::time::Instant,
+    pub article: motcua_store::portal::Article,
+    pub categories: Vec<motcua_store::portal::Category>,
+    pub related: Vec<motcua_store::portal::Article>,
+    /// The video's address and content type.
+    pub video: Option<(String, String)>,
+    pub body_html: String,
+}
+
+/// Most article pages kept at once.
+const MAX_ARTICLES_KEPT: usize = 2_000;
+
 #[derive(Default)]
 pub struct Counters {
+    /// The article pages' reads by slug (dropped with the home page's).
+    pub articles: Mutex<HashMap<String, std::sync::Arc<ArticleReads>>>,
     /// The portal's agency, once it exists (`portal_agency`).
     pub agency: std::sync::OnceLock<Uuid>,
     /// The home page's reads of this installation (dropped when an article is saved).
@@ -135,6 +152,35 @@ impl Counters {
         true
     }
 
+    /// Drops what the home and article pages keep (an article was saved or views written).
+    pub fn forget_pages(&self) {
+        if let Ok(mut h) = self.home.lock() {
+            *h = None;
+        }
+        if let Ok(mut a) = self.articles.lock() {
+            a.clear();
+        }
+    }
+
+    /// An article page's reads kept less than `fresh` ago.
+    pub fn kept_article(
+        &self,
+        slug: &str,
+        fresh: std::time::Duration,
+    ) -> Option<std::sync::Arc<ArticleReads>> {
+        let a = self.articles.lock().ok()?;
+        a.get(slug).filter(|r| r.at.elapsed() < fresh).cloned()
+    }
+
+    pub fn keep_article(&self, slug: &str, reads: std::sync::Arc<ArticleReads>) {
+        if let Ok(mut a) = self.articles.lock() {
+            if a.len() >= MAX_ARTICLES_KEPT {
+                a.clear();
+            }
+            a.insert(slug.to_owned(), reads);
+        }
+    }
+
     /// Views of an article counted but not yet written.
     pub fn pending_views(&self, article: Uuid) -> i64 {
         let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
@@ -188,10 +234,8 @@ impl Counters {
             return Err(e.into());
         }
         if wrote_views {
-            // The home page's articles carry their stored views: read them again.
-            if let Ok(mut h) = self.home.lock() {
-                *h = None;
-            }
+            // The pages' articles carry their stored views: read them again.
+            self.forget_pages();
         }
         Ok(())
     }

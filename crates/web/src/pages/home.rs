@@ -24,11 +24,9 @@ use std::time::{Duration, Instant};
 /// How long the home page's reads are reused.
 const FRESH: Duration = Duration::from_secs(5);
 
-/// Drops what the home page keeps (an article was saved).
+/// Drops what the home and article pages keep (an article was saved).
 pub fn invalidate(state: &AppState) {
-    if let Ok(mut r) = state.portal.home.lock() {
-        *r = None;
-    }
+    state.portal.forget_pages();
 }
 
 fn share(n: i64, d: i64) -> String {

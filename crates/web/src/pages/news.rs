@@ -219,10 +219,52 @@ pub async fn article(
     Path(slug): Path<String>,
 ) -> PageResult<Response> {
     let agency_id = agency(&state).await?;
-    let a = store::article_by_slug(state.db.conn(), agency_id, &slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
     let now = state.now();
+    // The page's reads are kept 5 s per slug (dropped when an article is saved or views are
+    // written): a popular article costs one read every few seconds, not four per visitor.
+    let reads = match state
+        .portal
+        .kept_article(&slug, std::time::Duration::from_secs(5))
+    {
+        Some(r) => r,
+        None => {
+            let a = store::article_by_slug(state.db.conn(), agency_id, &slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
+            let categories = store::categories(&state.db, agency_id).await?;
+            let (related, _) = store::articles(
+                state.db.conn(),
+                agency_id,
+                &store::ArticleFilter {
+                    category_id: Some(a.category_id),
+                    public_at: Some(now),
+                    except: Some(a.id),
+                    ..Default::default()
+                },
+                4,
+                0,
+            )
+            .await?;
+            let video = match a.video_id {
+                Some(id) => store::media_meta(state.db.conn(), id)
+                    .await?
+                    .map(|m| (media_url(id), m.content_type)),
+                None => None,
+            };
+            let r = std::sync::Arc::new(crate::portal::ArticleReads {
+                at: std::time::Instant::now(),
+                body_html: motcua_render::markdown::to_html(&a.body),
+                article: a,
+                categories,
+                related,
+                video,
+            });
+            state.portal.keep_article(&slug, r.clone());
+            r
+        }
+    };
+    let a = &reads.article;
+    let cats = &reads.categories;
     let public = ArticleState::of(&a.status, a.publish_at, now) == ArticleState::Published;
     let editor = viewer.0.as_ref().is_some_and(|c| {
         motcua_domain::access::allows(c.role, motcua_domain::access::Permission::PublishNews)
@@ -239,27 +281,7 @@ pub async fn article(
             state.portal.view(v, a.id, now.timestamp());
         }
     }
-    let cats = store::categories(&state.db, agency_id).await?;
     let cat = cats.iter().find(|c| c.id == a.category_id);
-    let (related, _) = store::articles(
-        state.db.conn(),
-        agency_id,
-        &store::ArticleFilter {
-            category_id: Some(a.category_id),
-            public_at: Some(now),
-            except: Some(a.id),
-            ..Default::default()
-        },
-        4,
-        0,
-    )
-    .await?;
-    let video = match a.video_id {
-        Some(id) => store::media_meta(state.db.conn(), id)
-            .await?
-            .map(|m| (media_url(id), m.content_type)),
-        None => None,
-    };
     let page = ArticlePage {
         l: Layout::build(&state, &viewer, &csrf, "/tin-tuc").await,
         title: a.title.clone(),
@@ -271,11 +293,15 @@ pub async fn article(
         views: a.views + state.portal.pending_views(a.id),
         cover: a.cover_id.map(media_url),
         cover_alt: a.cover_alt.clone(),
-        video,
+        video: reads.video.clone(),
         poster: a.poster_id.map(media_url),
         captions: a.captions_id.map(media_url),
-        body: motcua_render::markdown::to_html(&a.body),
-        related: related.iter().map(|r| card(&state, r, &cats)).collect(),
+        body: reads.body_html.clone(),
+        related: reads
+            .related
+            .iter()
+            .map(|r| card(&state, r, cats))
+            .collect(),
         preview: !public,
     };
     Ok(html(StatusCode::OK, &page))
