@@ -14,16 +14,15 @@ pub struct UnitCounts {
     /// Received in the period (an online filing counts when it is filed).
     pub received: i64,
     pub received_online: i64,
-    /// Of those, every filed component carries at least one file and, once resolved, the
-    /// resolution came with a result file (indicator 4.2).
+    /// Of those, every filed component carries at least one file (indicator 4.2; a resolution
+    /// always carries its result document: `web::dossier` refuses one without it).
     pub digitised: i64,
     /// Procedures with at least one online filing in the period (indicator 3.2).
     pub procedures_online: BTreeSet<String>,
-    /// Resolved in the period: early or on time, late, with a result file (4.1), rated "not
-    /// satisfied" (5.4), and the working seconds they took (2.2).
+    /// Resolved in the period: early or on time, late, rated "not satisfied" (5.4), and the
+    /// working seconds they took (2.2). Each resolution carries its result document (4.1).
     pub resolved: i64,
     pub resolved_in_time: i64,
-    pub resolved_e_result: i64,
     pub resolved_disliked: i64,
     pub working_seconds: i64,
     /// Still being processed at `now` (only counted when the period contains `now`), and of
@@ -57,16 +56,11 @@ pub async fn unit_counts(
         ))
     };
     let mut out: BTreeMap<Uuid, UnitCounts> = BTreeMap::new();
-    // A resolution without any result file.
-    let no_result_file = format!(
-        "EXISTS (SELECT 1 FROM dossier_event r WHERE r.dossier_id = d.id AND r.action = 'resolve' \
-         AND r.data LIKE '{UNDIGITISED}')"
-    );
     // Received in the period (state 1 is an online filing not yet received: it counts as filed).
     let sql = format!(
         "SELECT d.unit_id AS u, d.procedure_code AS code, d.channel AS channel, CAST(COUNT(*) AS BIGINT) AS n, \
          CAST(COALESCE(SUM(CASE WHEN d.components NOT LIKE '{UNDIGITISED}' \
-             AND NOT {no_result_file} THEN 1 ELSE 0 END), 0) AS BIGINT) AS digitised \
+             THEN 1 ELSE 0 END), 0) AS BIGINT) AS digitised \
          FROM dossier d WHERE d.agency_id = {} AND d.received_at >= {} AND d.received_at < {} \
          GROUP BY d.unit_id, d.procedure_code, d.channel",
         p(1),
@@ -91,7 +85,6 @@ pub async fn unit_counts(
     let sql = format!(
         "SELECT d.unit_id AS u, CAST(COUNT(*) AS BIGINT) AS n, \
          CAST(COALESCE(SUM(CASE WHEN d.outcome IN ('early', 'on_time') THEN 1 ELSE 0 END), 0) AS BIGINT) AS in_time, \
-         CAST(COALESCE(SUM(CASE WHEN {no_result_file} THEN 0 ELSE 1 END), 0) AS BIGINT) AS e_result, \
          CAST(COALESCE(SUM(CASE WHEN d.rating IS NOT NULL AND d.rating <= {} THEN 1 ELSE 0 END), 0) AS BIGINT) AS disliked, \
          CAST(COALESCE(SUM(COALESCE(d.working_seconds_used, 0)), 0) AS BIGINT) AS seconds \
          FROM dossier d WHERE d.agency_id = {} AND d.resolved_at >= {} AND d.resolved_at < {} \
@@ -112,7 +105,6 @@ pub async fn unit_counts(
         let c = out.entry(u).or_default();
         c.resolved += r.try_get::<i64>("", "n")?;
         c.resolved_in_time += sum(&r, "in_time")?;
-        c.resolved_e_result += sum(&r, "e_result")?;
         c.resolved_disliked += sum(&r, "disliked")?;
         c.working_seconds += sum(&r, "seconds")?;
     }

@@ -199,12 +199,33 @@ pub struct Index {
 /// How the index scores, as pages and API state it.
 pub const INDEX_RULE: &str = "Điểm chỉ số = min(điểm tối đa; tỷ lệ × điểm tối đa / ngưỡng) (Quyết định 766/QĐ-TTg). Chỉ chấm điểm khi nguồn nêu điểm tối đa; chỉ số không nêu ngưỡng được hiểu là cần 100% để đạt tối đa; chỉ số cần dữ liệu motcua không có ghi \"chưa có dữ liệu\", không ước đoán.";
 
-/// Computes the index of `agency_id` for `period`.
+/// How long a computed index is reused (the national portal updates its index daily; the reads
+/// behind one year take about a second at a million dossiers).
+const KEEP: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The index of `agency_id` for `period`, reused for 30 s.
 pub async fn index(
     state: &AppState,
     agency_id: Uuid,
     period: IndexPeriod,
 ) -> anyhow::Result<Index> {
+    let key = (agency_id, period.code());
+    if let Ok(kept) = state.index766.lock()
+        && let Some((at, idx)) = kept.get(&key)
+        && at.elapsed() < KEEP
+    {
+        return Ok(idx.clone());
+    }
+    let idx = compute(state, agency_id, period).await?;
+    if let Ok(mut kept) = state.index766.lock() {
+        kept.retain(|_, (at, _)| at.elapsed() < KEEP);
+        kept.insert(key, (std::time::Instant::now(), idx.clone()));
+    }
+    Ok(idx)
+}
+
+/// Computes the index of `agency_id` for `period`.
+async fn compute(state: &AppState, agency_id: Uuid, period: IndexPeriod) -> anyhow::Result<Index> {
     let org = state.org().await?;
     let (from, to) = period.months.instants();
     let dossiers = motcua_store::index766::unit_counts(
@@ -259,7 +280,6 @@ fn add_dossiers(t: &mut UnitCounts, d: &UnitCounts) {
         .extend(d.procedures_online.iter().cloned());
     t.resolved += d.resolved;
     t.resolved_in_time += d.resolved_in_time;
-    t.resolved_e_result += d.resolved_e_result;
     t.resolved_disliked += d.resolved_disliked;
     t.working_seconds += d.working_seconds;
     t.open += d.open;
@@ -399,7 +419,9 @@ fn fraction(key: &str, d: &UnitCounts, c: &CatalogueCounts) -> (i64, i64) {
             c.online.len() as i64,
         ),
         "online_filed" => (d.received_online, d.received),
-        "e_result" => (d.resolved_e_result, d.resolved),
+        // motcua refuses a resolution without its result document (`dossier::act`), so every
+        // resolved dossier has its electronic result.
+        "e_result" => (d.resolved, d.resolved),
         "digitised" => (d.digitised, d.received),
         // 100% − (late rate + not-satisfied rate) = (in time − not satisfied) / resolved.
         "satisfaction" => (

@@ -40,7 +40,12 @@ pub struct Inner {
     pub signing: crate::signing::SigningService,
     /// The portal's visit and view counters (`crate::portal`).
     pub portal: crate::portal::Counters,
+    /// Decision 766 indexes computed in the last 30 s, by agency and period.
+    pub index766: std::sync::Mutex<std::collections::HashMap<(uuid::Uuid, String), KeptIndex>>,
 }
+
+/// A computed Decision 766 index and when it was computed.
+pub type KeptIndex = (std::time::Instant, crate::index766::Index);
 
 /// How long the organisation read from the database is reused: units are created by operators
 /// (demo, command line), and a new unit shows within this time.
@@ -98,6 +103,7 @@ impl AppState {
             public_by_client: RateLimiter::per_minute(config.public_requests_per_minute),
             signing: crate::signing::SigningService::new(&config),
             portal: crate::portal::Counters::default(),
+            index766: std::sync::Mutex::new(std::collections::HashMap::new()),
             db,
             config,
             metrics,

@@ -20,6 +20,7 @@ mod m20261126_000011_register_item;
 mod m20261126_000012_document_on_behalf;
 mod m20261126_000013_target_watch;
 mod m20261126_000014_portal;
+mod m20261126_000015_dossier_resolved_index;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_document_on_behalf::Migration),
             Box::new(m20261126_000013_target_watch::Migration),
             Box::new(m20261126_000014_portal::Migration),
+            Box::new(m20261126_000015_dossier_resolved_index::Migration),
         ]
     }
 }
