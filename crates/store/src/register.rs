@@ -114,6 +114,12 @@ pub struct ItemUpdate {
     pub note: String,
     /// Set when the new status counts toward the target (the person who confirmed it).
     pub confirmed_by: Option<Uuid>,
+    /// What is to be done, by whom, by when and for how much (changed by the reform office only;
+    /// otherwise the item's own).
+    pub title: String,
+    pub responsible_unit_id: Option<Uuid>,
+    pub due_date: Option<NaiveDate>,
+    pub planned_amount: f64,
 }
 
 /// Records an item's progress, checked against the version the caller saw; audited.
@@ -134,10 +140,16 @@ pub async fn update(
             "mục này đã được người khác cập nhật; tải lại để xem".into(),
         ));
     }
-    let before = json!({"status": item.status, "actual_amount": item.actual_amount, "evidence": item.evidence});
+    let before = json!({"status": item.status, "actual_amount": item.actual_amount, "evidence": item.evidence,
+        "title": item.title, "responsible_unit_id": item.responsible_unit_id, "due_date": item.due_date,
+        "planned_amount": item.planned_amount});
     let mut a = item.into_active_model();
     let now = Utc::now();
     a.status = Set(u.status.clone());
+    a.title = Set(u.title.clone());
+    a.responsible_unit_id = Set(u.responsible_unit_id);
+    a.due_date = Set(u.due_date);
+    a.planned_amount = Set(u.planned_amount);
     a.actual_amount = Set(u.actual_amount);
     a.evidence = Set(json!(u.evidence).to_string());
     a.note = Set(u.note.clone());
@@ -155,7 +167,9 @@ pub async fn update(
             object_type: "register_item",
             object_id: id.to_string(),
             before,
-            after: json!({"status": u.status, "actual_amount": u.actual_amount, "evidence": u.evidence, "confirmed_by": u.confirmed_by}),
+            after: json!({"status": u.status, "actual_amount": u.actual_amount, "evidence": u.evidence, "confirmed_by": u.confirmed_by,
+                "title": u.title, "responsible_unit_id": u.responsible_unit_id, "due_date": u.due_date,
+                "planned_amount": u.planned_amount}),
         },
     )
     .await?;

@@ -317,6 +317,42 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     )
     .await;
     assert_eq!(s, 200, "{r}");
+    // The reform office corrects what is to be done and by when; a leader may not, nor name a
+    // unit that does not exist; nothing else changes.
+    let inv_record = format!("/api/v1/register-items/{}", inv["id"].as_str().unwrap());
+    // The Office's own leader records progress on the item, but may not rewrite it.
+    let vp_leader = app.token("chanhvanphong@test.vn").await;
+    let (s, _) = post(
+        &app,
+        &vp_leader,
+        &inv_record,
+        json!({"version": 2, "status": "in_progress", "title": "Đổi tên"}),
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, e) = post(
+        &app,
+        &office,
+        &inv_record,
+        json!({"version": 2, "status": "in_progress", "unit": "KHONGCO"}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["error"]["details"]["fields"][0]["field"].as_str()),
+        (422, Some("unit"))
+    );
+    let (s, r) = post(
+        &app,
+        &office,
+        &inv_record,
+        json!({"version": 2, "status": "in_progress", "title": "Dự án hạ tầng số giai đoạn 2",
+               "due_date": format!("{year}-12-15")}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["title"], "Dự án hạ tầng số giai đoạn 2");
+    assert_eq!(r["due_date"], format!("{year}-12-15"));
+    assert_eq!(r["actual_amount"].as_f64(), Some(900000000.0), "{r}");
     let t61v = target(&app, &office, year, "T6.1").await;
     assert_eq!(t61v["value"].as_f64(), Some(0.9), "{t61v}");
 

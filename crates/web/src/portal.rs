@@ -75,7 +75,7 @@ pub struct Counters {
     /// Visits counted, stored and pending; loaded from the database at start.
     total: AtomicI64,
     loaded: AtomicBool,
-    /// Visitors seen in the last five minutes, recomputed at each flush.
+    /// Visitors seen in the last five minutes: raised when one arrives, recounted at each flush.
     online: AtomicI64,
 }
 
@@ -130,6 +130,10 @@ impl Counters {
             return;
         }
         m.seen.insert(v, now);
+        if last.is_none_or(|t| now - t >= ONLINE_WINDOW_SECS) {
+            // Online from now on; the next flush recounts exactly.
+            self.online.fetch_add(1, Ordering::Relaxed);
+        }
         if last.is_none_or(|t| now - t >= VISIT_WINDOW_SECS) {
             m.pending_visits += 1;
             self.total.fetch_add(1, Ordering::Relaxed);
@@ -320,7 +324,11 @@ mod tests {
         for i in 0..100 {
             c.page(v, t + i);
         }
-        assert_eq!(c.footer().0, 1, "a flood is one visit");
+        assert_eq!(
+            c.footer(),
+            (1, 1),
+            "a flood is one visit, one visitor online"
+        );
         c.page(v, t + 99 + VISIT_WINDOW_SECS);
         assert_eq!(c.footer().0, 2, "after 30 minutes of silence, a new visit");
         let a = Uuid::now_v7();

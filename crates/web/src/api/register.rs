@@ -343,6 +343,16 @@ pub struct ItemProgressRequest {
     pub evidence_upload_ids: Vec<Uuid>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A corrected title, responsible unit (code or id), due date (`YYYY-MM-DD`) or planned
+    /// amount: the reform office and admins only (the others record progress on what was set).
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub due_date: Option<String>,
+    #[serde(default)]
+    pub planned_amount: Option<f64>,
 }
 
 /// Whether the caller may record progress on the item: the reform office and admins, or the
@@ -422,9 +432,44 @@ pub async fn record_item(
     if note.chars().count() > 2_000 {
         errors.push(FieldError::new("note", "ghi chú tối đa 2.000 ký tự"));
     }
+    // The item's substance: changed by the reform office only, checked as when it was added.
+    let changes_substance = req.title.is_some()
+        || req.unit.is_some()
+        || req.due_date.is_some()
+        || req.planned_amount.is_some();
+    if changes_substance && !matches!(caller.role, Role::Admin | Role::ParOfficer) {
+        return Err(ApiError::Forbidden);
+    }
+    let substance = NewItemRequest {
+        title: req.title.clone().unwrap_or_else(|| item.title.clone()),
+        unit: match &req.unit {
+            Some(u) => Some(u.clone()),
+            None => item.responsible_unit_id.map(|u| u.to_string()),
+        },
+        due_date: match &req.due_date {
+            Some(d) => Some(d.clone()),
+            None => item.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        },
+        planned_amount: Some(req.planned_amount.unwrap_or(item.planned_amount)),
+        note: None,
+    };
+    let checked = check_item(
+        &org,
+        caller.user.agency_id,
+        r.kind,
+        &substance,
+        None,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
+    let Some(checked) = checked else {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "title",
+            "nội dung không hợp lệ",
+        )]));
+    };
     let updated = store::update(
         &state.db,
         &caller.audit_ctx(crate::ops::operation_id()),
@@ -436,6 +481,10 @@ pub async fn record_item(
             evidence: unique,
             note,
             confirmed_by: counts.then_some(caller.user.id),
+            title: checked.title,
+            responsible_unit_id: checked.responsible_unit_id,
+            due_date: checked.due_date,
+            planned_amount: checked.planned_amount,
         },
     )
     .await
