@@ -28,9 +28,11 @@ pub struct Inner {
     hours: WorkingHours,
     official: BTreeMap<i32, Vec<RecordedDay>>,
     calendar: RwLock<Arc<CalendarState>>,
-    /// Seconds added to the system clock for the dossier rules (0 in service; drills and tests move
-    /// it to replay a holiday or a late dossier without waiting for one).
-    clock_offset_secs: std::sync::atomic::AtomicI64,
+    /// Milliseconds added to the system clock for the dossier rules (0 in service; drills and
+    /// tests move it to replay a holiday or a late dossier without waiting for one). Milliseconds,
+    /// not seconds: a clock set to 10:00 reads 10:00:00.000 plus the time since, so the whole
+    /// seconds the rules keep do not jump by the lost fraction.
+    clock_offset_ms: std::sync::atomic::AtomicI64,
     /// The agency and its units, re-read at most every [`ORG_TTL`].
     org: RwLock<Option<(std::time::Instant, Arc<OrgSnapshot>)>>,
     /// Procedure versions by id. The content of a version never changes once stored under an id
@@ -111,7 +113,7 @@ impl AppState {
             login_by_account: RateLimiter::per_minute(per_account),
             hours,
             official,
-            clock_offset_secs: std::sync::atomic::AtomicI64::new(0),
+            clock_offset_ms: std::sync::atomic::AtomicI64::new(0),
             org: RwLock::new(None),
             versions: std::sync::Mutex::new(std::collections::HashMap::new()),
             calendar: RwLock::new(Arc::new(CalendarState {
@@ -124,8 +126,8 @@ impl AppState {
     /// Now, as the dossier rules see it (the system clock plus the drill offset).
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc::now()
-            + chrono::Duration::seconds(
-                self.clock_offset_secs
+            + chrono::Duration::milliseconds(
+                self.clock_offset_ms
                     .load(std::sync::atomic::Ordering::Relaxed),
             )
     }
@@ -133,8 +135,8 @@ impl AppState {
     /// Move the dossier clock so that it reads `at` now (drills and tests only: the production
     /// binary never calls it).
     pub fn set_clock(&self, at: chrono::DateTime<chrono::Utc>) {
-        let offset = (at - chrono::Utc::now()).num_seconds();
-        self.clock_offset_secs
+        let offset = (at - chrono::Utc::now()).num_milliseconds();
+        self.clock_offset_ms
             .store(offset, std::sync::atomic::Ordering::Relaxed);
     }
 
