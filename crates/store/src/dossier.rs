@@ -421,6 +421,29 @@ impl Totals {
     pub fn get(&self, c: Counter) -> i64 {
         self.0.get(c.column()).copied().unwrap_or(0)
     }
+
+    /// Dossiers filed in the period on `channel`: an online filing moves `submitted`, a counter or
+    /// postal filing `received` at once (an online dossier's later receipt moves `received` of
+    /// its channel).
+    pub fn filed(&self, channel: &str) -> i64 {
+        if channel == "online" {
+            self.get(Counter::Submitted)
+        } else {
+            self.get(Counter::Received)
+        }
+    }
+
+    /// Resolved early or on time (Decision 766 indicator 2.1's numerator).
+    pub fn resolved_in_time(&self) -> i64 {
+        self.get(Counter::ResolvedEarly) + self.get(Counter::ResolvedOnTime)
+    }
+
+    /// Results returned, on every channel.
+    pub fn returned(&self) -> i64 {
+        self.get(Counter::ReturnedOnline)
+            + self.get(Counter::ReturnedCounter)
+            + self.get(Counter::ReturnedPostal)
+    }
 }
 
 /// The filter of a statistics query.

@@ -64,6 +64,15 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(motcua_domain::time::from_local)
 }
 
+/// What a media field asks for, said when another kind of file was given.
+pub fn wanted(kind: &str) -> &'static str {
+    match kind {
+        "video" => "cần tệp video MP4 hoặc WebM",
+        "captions" => "cần tệp phụ đề WebVTT",
+        _ => "cần ảnh PNG, JPEG hoặc WebP",
+    }
+}
+
 async fn media_of_kind(
     state: &AppState,
     agency_id: Uuid,
@@ -75,14 +84,7 @@ async fn media_of_kind(
     let Some(id) = id else { return Ok(()) };
     match store::media_meta(state.db.conn(), id).await? {
         Some(m) if m.agency_id == agency_id && m.kind == kind => {}
-        Some(m) if m.agency_id == agency_id => errors.push(FieldError::new(
-            field,
-            match kind {
-                "video" => "cần tệp video MP4 hoặc WebM",
-                "captions" => "cần tệp phụ đề WebVTT",
-                _ => "cần ảnh PNG, JPEG hoặc WebP",
-            },
-        )),
+        Some(m) if m.agency_id == agency_id => errors.push(FieldError::new(field, wanted(kind))),
         _ => errors.push(FieldError::new(field, "không có tệp này")),
     }
     Ok(())

@@ -145,12 +145,7 @@ pub async fn dossier_fractions(
     let mut with_online = BTreeSet::new();
     let mut with_postal = BTreeSet::new();
     for ((code, channel), t) in &rows {
-        // Filed in the period: an online filing moves `submitted`, a counter or postal filing
-        // `received` at once (an online dossier's later receipt moves `received` of its channel).
-        let f = match channel.as_str() {
-            "online" => t.get(Counter::Submitted),
-            _ => t.get(Counter::Received),
-        };
+        let f = t.filed(channel);
         filed += f;
         match channel.as_str() {
             "online" => {
@@ -167,12 +162,9 @@ pub async fn dossier_fractions(
             }
             _ => {}
         }
-        in_time += t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime);
+        in_time += t.resolved_in_time();
         late += t.get(Counter::ResolvedLate);
-        let r = t.get(Counter::ReturnedOnline)
-            + t.get(Counter::ReturnedCounter)
-            + t.get(Counter::ReturnedPostal);
-        returned += r;
+        returned += t.returned();
         returned_postal += t.get(Counter::ReturnedPostal);
         if t.get(Counter::ReturnedPostal) > 0 {
             with_postal.insert(code.clone());
@@ -256,17 +248,14 @@ pub async fn dossier_forecasts(
         let Ok(month) = month.parse::<i32>() else {
             continue;
         };
-        let filed = match channel {
-            "online" => t.get(Counter::Submitted),
-            _ => t.get(Counter::Received),
-        } as f64;
+        let filed = t.filed(channel) as f64;
         let add =
             |m: &mut BTreeMap<(&'static str, i32), (f64, f64)>, k: &'static str, n: f64, d: f64| {
                 let e = m.entry((k, month)).or_insert((0.0, 0.0));
                 e.0 += n;
                 e.1 += d;
             };
-        let in_time = (t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime)) as f64;
+        let in_time = t.resolved_in_time() as f64;
         add(
             &mut monthly,
             "t3_4",
@@ -289,9 +278,7 @@ pub async fn dossier_forecasts(
             },
             filed,
         );
-        let returned = (t.get(Counter::ReturnedOnline)
-            + t.get(Counter::ReturnedCounter)
-            + t.get(Counter::ReturnedPostal)) as f64;
+        let returned = t.returned() as f64;
         add(
             &mut monthly,
             "t7_7",
@@ -699,6 +686,9 @@ pub fn ranking(
                 (a.value.unwrap_or_default() / a.threshold)
                     .total_cmp(&(b.value.unwrap_or_default() / b.threshold))
             });
+            let unit_index = index_of(unit_id);
+            let index766 = unit_index.and_then(|u| u.attainment);
+            let both: Vec<f64> = [score, index766].into_iter().flatten().collect();
             UnitRank {
                 rank: 0,
                 unit_id,
@@ -706,21 +696,15 @@ pub fn ranking(
                     .unit_by_id(unit_id)
                     .map(|u| u.name.clone())
                     .unwrap_or_default(),
-                overall: {
-                    let index766 = index_of(unit_id).and_then(|u| u.attainment);
-                    let both: Vec<f64> = [score, index766].into_iter().flatten().collect();
-                    (!both.is_empty()).then(|| {
-                        (both.iter().sum::<f64>() / both.len() as f64 * 100.0).round() / 100.0
-                    })
-                },
+                overall: (!both.is_empty()).then(|| {
+                    (both.iter().sum::<f64>() / both.len() as f64 * 100.0).round() / 100.0
+                }),
                 score,
                 targets: targets.len(),
                 with_data: scored.len(),
                 below: below.iter().map(|t| t.id.clone()).collect(),
-                index766: index_of(unit_id).and_then(|u| u.attainment),
-                index766_below: index_of(unit_id)
-                    .map(|u| u.below.clone())
-                    .unwrap_or_default(),
+                index766,
+                index766_below: unit_index.map(|u| u.below.clone()).unwrap_or_default(),
             }
         })
         .collect();

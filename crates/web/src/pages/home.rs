@@ -17,7 +17,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
-use motcua_domain::dossier::stats::Counter;
 use motcua_store::portal as store;
 use std::time::{Duration, Instant};
 
@@ -71,24 +70,19 @@ async fn read(state: &AppState) -> anyhow::Result<Option<HomeReads>> {
     )
     .await?;
     let label = format!("tháng {}/{}", local.month(), local.year());
-    let (mut received, mut online, mut resolved, mut in_time, mut returned) = (0, 0, 0, 0, 0);
+    let mut sums = super::public_stats::Sums::default();
     for (channel, t) in &totals {
-        let filed = if channel == "online" {
-            t.get(Counter::Submitted)
-        } else {
-            t.get(Counter::Received)
-        };
-        received += filed;
-        if channel == "online" {
-            online += filed;
-        }
-        let ok = t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime);
-        in_time += ok;
-        resolved += ok + t.get(Counter::ResolvedLate);
-        returned += t.get(Counter::ReturnedOnline)
-            + t.get(Counter::ReturnedCounter)
-            + t.get(Counter::ReturnedPostal);
+        sums.add_channel(channel, t);
     }
+    let super::public_stats::Sums {
+        received,
+        online,
+        in_time,
+        late,
+        returned,
+        ..
+    } = sums;
+    let resolved = in_time + late;
     let midnight = motcua_domain::time::from_local(
         local.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default(),
     );

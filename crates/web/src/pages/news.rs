@@ -699,14 +699,7 @@ async fn save(
                     _ => "image",
                 };
                 if m.kind != want {
-                    errors.push(FieldError::new(
-                        target,
-                        match want {
-                            "video" => "cần tệp video MP4 hoặc WebM",
-                            "captions" => "cần tệp phụ đề WebVTT",
-                            _ => "cần ảnh PNG, JPEG hoặc WebP",
-                        },
-                    ));
+                    errors.push(FieldError::new(target, crate::news::wanted(want)));
                     continue;
                 }
                 match target {

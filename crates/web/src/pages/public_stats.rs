@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use motcua_domain::dossier::stats::Counter;
+use motcua_store::dossier::Totals;
 use motcua_store::portal::{StatRow, stat_rows};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -46,23 +47,21 @@ pub struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, r: &StatRow) {
-        let t = &r.totals;
-        let filed = if r.channel == "online" {
-            t.get(Counter::Submitted)
-        } else {
-            t.get(Counter::Received)
-        };
+    /// Adds one channel's counters.
+    pub fn add_channel(&mut self, channel: &str, t: &Totals) {
+        let filed = t.filed(channel);
         self.received += filed;
-        if r.channel == "online" {
+        if channel == "online" {
             self.online += filed;
         }
         self.postal += t.get(Counter::ReceivedPostal);
-        self.in_time += t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime);
+        self.in_time += t.resolved_in_time();
         self.late += t.get(Counter::ResolvedLate);
-        self.returned += t.get(Counter::ReturnedOnline)
-            + t.get(Counter::ReturnedCounter)
-            + t.get(Counter::ReturnedPostal);
+        self.returned += t.returned();
+    }
+
+    fn add(&mut self, r: &StatRow) {
+        self.add_channel(&r.channel, &r.totals);
     }
 }
 
