@@ -331,6 +331,42 @@ async fn portal_story(backend: Backend) {
         "{html}"
     );
 
+    // The views shown are exact whenever the counters are written: flushes run all the time while
+    // new visitors read the article, and every page shows every view once (a page read during a
+    // flush's write once showed one view too few).
+    let flusher = {
+        let state = app.state.clone();
+        tokio::spawn(async move {
+            loop {
+                state.portal.flush(&state).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        })
+    };
+    const ROBOT: &str = "Googlebot/2.1 (+http://www.google.com/bot.html)";
+    for i in 0..40 {
+        page(&app, &path, &format!("{FIREFOX} reader {i}")).await;
+        let expected = format!("{} lượt xem", 3 + i);
+        let (_, html) = page(&app, &path, ROBOT).await;
+        assert!(
+            html.contains(&format!("<span class=\"views\">{expected}</span>")),
+            "article page after reader {i}: {expected} expected"
+        );
+        let (_, list) = page(&app, "/tin-tuc", ROBOT).await;
+        assert!(
+            list.contains(&format!("· {expected}</p>")),
+            "news list after reader {i}: {expected} expected"
+        );
+    }
+    flusher.abort();
+    app.state.portal.flush(&app.state).await.unwrap();
+    let stored = count(
+        &app.db,
+        &format!("SELECT views AS n FROM article WHERE slug = '{slug}'"),
+    )
+    .await;
+    assert_eq!(stored, 42);
+
     // The scheduled article appears when its time comes (a new day also draws a new salt for
     // the visitors' hashes).
     app.state

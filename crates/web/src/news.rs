@@ -221,7 +221,7 @@ pub fn view(state: &AppState, a: &store::Article, categories: &[store::Category]
         byline: a.byline.clone(),
         state: ArticleState::of(&a.status, a.publish_at, state.now()).code(),
         publish_at: a.publish_at,
-        views: a.views + state.portal.pending_views(a.id),
+        views: a.views + state.portal.own_views(a.id),
         cover_url: a.cover_id.map(media_url),
         cover_alt: a.cover_alt.clone(),
         video_url: a.video_id.map(media_url),

@@ -6,6 +6,12 @@
 //! nothing. Counting is a hash and a map update in memory; increments are written in one
 //! transaction every few seconds (and when the server stops), so counting never waits on the
 //! database and the counts survive restarts.
+//!
+//! An article's views shown are exact at every moment, whatever a flush does meanwhile: the
+//! articles are read for display under a shared gate (`reading`) that a flush holds exclusively
+//! while it writes views, and each read takes out the views this process has already written
+//! (`rebase`); the page then adds every view this process counted (`own_views`). A page read just
+//! before a flush and shown just after it, or kept for a few seconds, counts each view once.
 
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -32,7 +38,10 @@ struct Memory {
     /// Last counted view of an article by a visitor.
     viewed: HashMap<(Visitor, Uuid), i64>,
     pending_visits: i64,
-    pending_views: BTreeMap<Uuid, i64>,
+    /// Views counted by this process since it started, per article (only grows).
+    counted: HashMap<Uuid, i64>,
+    /// Of those, the views written to the database (changed only under the gate's write lock).
+    flushed: HashMap<Uuid, i64>,
 }
 
 /// What the home page read last (`pages::home`), reused for a few seconds.
@@ -77,6 +86,8 @@ pub struct Counters {
     loaded: AtomicBool,
     /// Visitors seen in the last five minutes: raised when one arrives, recounted at each flush.
     online: AtomicI64,
+    /// Shared by reads of articles for display, exclusive while a flush writes views.
+    gate: tokio::sync::RwLock<()>,
 }
 
 impl std::fmt::Debug for Counters {
@@ -152,11 +163,28 @@ impl Counters {
             return false;
         }
         m.viewed.insert(key, now);
-        *m.pending_views.entry(article).or_default() += 1;
+        *m.counted.entry(article).or_default() += 1;
         true
     }
 
-    /// Drops what the home and article pages keep (an article was saved or views written).
+    /// Held while articles are read for display and `rebase`d: no flush writes views meanwhile.
+    pub async fn reading(&self) -> tokio::sync::RwLockReadGuard<'_, ()> {
+        self.gate.read().await
+    }
+
+    /// Takes out of an article read under `reading` the views this process has written, so that
+    /// `views + own_views` counts each view once.
+    pub fn rebase(&self, a: &mut motcua_store::portal::Article) {
+        a.views = self.rebased(a.id, a.views);
+    }
+
+    /// The stored views of an article without those this process wrote.
+    fn rebased(&self, article: Uuid, stored: i64) -> i64 {
+        let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        stored - m.flushed.get(&article).copied().unwrap_or(0)
+    }
+
+    /// Drops what the home and article pages keep (an article was saved).
     pub fn forget_pages(&self) {
         if let Ok(mut h) = self.home.lock() {
             *h = None;
@@ -185,10 +213,17 @@ impl Counters {
         }
     }
 
+    /// Views of an article counted by this process (written or not): added to a `rebase`d read.
+    pub fn own_views(&self, article: Uuid) -> i64 {
+        let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        m.counted.get(&article).copied().unwrap_or(0)
+    }
+
     /// Views of an article counted but not yet written.
     pub fn pending_views(&self, article: Uuid) -> i64 {
         let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
-        m.pending_views.get(&article).copied().unwrap_or(0)
+        m.counted.get(&article).copied().unwrap_or(0)
+            - m.flushed.get(&article).copied().unwrap_or(0)
     }
 
     /// (total visits, visitors online now) for the footer.
@@ -212,6 +247,17 @@ impl Counters {
             self.loaded.store(true, Ordering::Release);
         }
         let now = state.now().timestamp();
+        let views_waiting = {
+            let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+            m.counted.len() != m.flushed.len()
+                || m.counted.iter().any(|(k, n)| m.flushed.get(k) != Some(n))
+        };
+        // Writing views changes what a read for display would see: not while one is under way.
+        let _gate = if views_waiting {
+            Some(self.gate.write().await)
+        } else {
+            None
+        };
         let (visits, views) = {
             let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
             m.seen.retain(|_, t| now - *t < VISIT_WINDOW_SECS);
@@ -222,27 +268,72 @@ impl Counters {
                 .filter(|t| now - **t < ONLINE_WINDOW_SECS)
                 .count();
             self.online.store(online as i64, Ordering::Relaxed);
-            (
-                std::mem::take(&mut m.pending_visits),
-                std::mem::take(&mut m.pending_views),
-            )
+            let views: BTreeMap<Uuid, i64> = if views_waiting {
+                m.counted
+                    .iter()
+                    .map(|(k, n)| (*k, n - m.flushed.get(k).copied().unwrap_or(0)))
+                    .filter(|(_, d)| *d != 0)
+                    .collect()
+            } else {
+                BTreeMap::new()
+            };
+            (std::mem::take(&mut m.pending_visits), views)
         };
-        let wrote_views = !views.is_empty();
         if let Err(e) = motcua_store::portal::add_counts(&state.db, agency_id, visits, &views).await
         {
             let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
             m.pending_visits += visits;
-            for (k, n) in views {
-                *m.pending_views.entry(k).or_default() += n;
-            }
             return Err(e.into());
         }
-        if wrote_views {
-            // The pages' articles carry their stored views: read them again.
-            self.forget_pages();
+        let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        for (k, n) in views {
+            *m.flushed.entry(k).or_default() += n;
         }
         Ok(())
     }
+}
+
+/// `store::portal::articles` for display: read under the counters' gate and `rebase`d, so that
+/// `views + own_views` is exact (see the module's note).
+pub async fn articles(
+    state: &AppState,
+    agency_id: Uuid,
+    f: &motcua_store::portal::ArticleFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<motcua_store::portal::Article>, u64), motcua_store::StoreError> {
+    let _gate = state.portal.reading().await;
+    let (mut rows, total) =
+        motcua_store::portal::articles(state.db.conn(), agency_id, f, limit, offset).await?;
+    for a in &mut rows {
+        state.portal.rebase(a);
+    }
+    Ok((rows, total))
+}
+
+/// `store::portal::article` for display (as `articles`).
+pub async fn article(
+    state: &AppState,
+    id: Uuid,
+) -> Result<motcua_store::portal::Article, motcua_store::StoreError> {
+    let _gate = state.portal.reading().await;
+    let mut a = motcua_store::portal::article(state.db.conn(), id).await?;
+    state.portal.rebase(&mut a);
+    Ok(a)
+}
+
+/// `store::portal::article_by_slug` for display (as `articles`).
+pub async fn article_by_slug(
+    state: &AppState,
+    agency_id: Uuid,
+    slug: &str,
+) -> Result<Option<motcua_store::portal::Article>, motcua_store::StoreError> {
+    let _gate = state.portal.reading().await;
+    let mut a = motcua_store::portal::article_by_slug(state.db.conn(), agency_id, slug).await?;
+    if let Some(a) = &mut a {
+        state.portal.rebase(a);
+    }
+    Ok(a)
 }
 
 /// The agency whose portal this installation serves (the first one). Read from storage until it
@@ -336,5 +427,16 @@ mod tests {
         assert!(!c.view(v, a, t + 60));
         assert!(c.view(v, a, t + VISIT_WINDOW_SECS));
         assert_eq!(c.pending_views(a), 2);
+        assert_eq!(c.own_views(a), 2);
+        // A read taken after this process wrote its two views carries them: rebased, it does
+        // not, and the page adds them once.
+        c.memory.lock().unwrap().flushed.insert(a, 2);
+        assert_eq!(c.pending_views(a), 0);
+        assert_eq!(c.rebased(a, 7) + c.own_views(a), 7);
+        assert_eq!(
+            c.rebased(Uuid::now_v7(), 7),
+            7,
+            "another article's read is unchanged"
+        );
     }
 }

@@ -82,8 +82,7 @@ pub async fn list(
         f.terms = motcua_domain::catalog::fold::query_terms(text);
     }
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
-    let (rows, total) =
-        store::articles(state.db.conn(), agency_id, &f, 20, (page - 1) * 20).await?;
+    let (rows, total) = crate::portal::articles(&state, agency_id, &f, 20, (page - 1) * 20).await?;
     Ok(axum::Json(json!({
         "total": total, "page": page,
         "items": rows.iter().map(|a| view(&state, a, &cats)).collect::<Vec<_>>(),
@@ -133,7 +132,7 @@ pub async fn update(
     ApiJson(req): ApiJson<ArticleRequest>,
 ) -> ApiResult<axum::Json<Value>> {
     let agency_id = caller.user.agency_id;
-    let existing = store::article(state.db.conn(), id).await?;
+    let existing = crate::portal::article(&state, id).await?;
     if existing.agency_id != agency_id {
         return Err(ApiError::NotFound);
     }
@@ -147,14 +146,20 @@ pub async fn update(
         .await
         .map_err(ApiError::Internal)?
         .map_err(ApiError::Invalid)?;
-    let a = store::update_article(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        id,
-        version,
-        write,
-    )
-    .await?;
+    let a = {
+        // The article returned carries its stored views: rebased as a read for display.
+        let _gate = state.portal.reading().await;
+        let mut a = store::update_article(
+            &state.db,
+            &caller.audit_ctx(crate::ops::operation_id()),
+            id,
+            version,
+            write,
+        )
+        .await?;
+        state.portal.rebase(&mut a);
+        a
+    };
     crate::pages::home::invalidate(&state);
     let cats = store::categories(&state.db, agency_id).await?;
     Ok(axum::Json(json!(view(&state, &a, &cats))))

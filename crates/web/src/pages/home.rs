@@ -53,8 +53,8 @@ async fn read(state: &AppState) -> anyhow::Result<Option<HomeReads>> {
         video: Some(video),
         ..Default::default()
     };
-    let (news, _) = store::articles(state.db.conn(), agency_id, &public(false), 6, 0).await?;
-    let (videos, _) = store::articles(state.db.conn(), agency_id, &public(true), 2, 0).await?;
+    let (news, _) = crate::portal::articles(state, agency_id, &public(false), 6, 0).await?;
+    let (videos, _) = crate::portal::articles(state, agency_id, &public(true), 2, 0).await?;
     let local = now.with_timezone(&motcua_domain::time::VN_OFFSET);
     let month = local.year() * 100 + local.month() as i32;
     let totals = motcua_store::dossier::stat_totals(

@@ -57,7 +57,7 @@ pub fn card(state: &AppState, a: &store::Article, cats: &[store::Category]) -> C
             .find(|c| c.id == a.category_id)
             .map(|c| c.name.clone())
             .unwrap_or_default(),
-        views: a.views + state.portal.pending_views(a.id),
+        views: a.views + state.portal.own_views(a.id),
         cover: a.cover_id.or(a.poster_id).map(media_url),
         cover_alt: if a.cover_id.is_some() {
             a.cover_alt.clone()
@@ -136,7 +136,7 @@ async fn list_page(
     }
     let page = q.trang.unwrap_or(1).clamp(1, 10_000);
     let (rows, total) =
-        store::articles(state.db.conn(), agency_id, &f, PAGE, (page - 1) * PAGE).await?;
+        crate::portal::articles(state, agency_id, &f, PAGE, (page - 1) * PAGE).await?;
     let current = if category.is_some() {
         base.clone()
     } else {
@@ -220,20 +220,21 @@ pub async fn article(
 ) -> PageResult<Response> {
     let agency_id = agency(&state).await?;
     let now = state.now();
-    // The page's reads are kept 5 s per slug (dropped when an article is saved or views are
-    // written): a popular article costs one read every few seconds, not four per visitor.
+    // The page's reads are kept 5 s per slug (dropped when an article is saved; the views shown
+    // add this process's counts to the kept read): a popular article costs one read every few
+    // seconds, not four per visitor.
     let reads = match state
         .portal
         .kept_article(&slug, std::time::Duration::from_secs(5))
     {
         Some(r) => r,
         None => {
-            let a = store::article_by_slug(state.db.conn(), agency_id, &slug)
+            let a = crate::portal::article_by_slug(&state, agency_id, &slug)
                 .await?
                 .ok_or(PageError::NotFound)?;
             let categories = store::categories(&state.db, agency_id).await?;
-            let (related, _) = store::articles(
-                state.db.conn(),
+            let (related, _) = crate::portal::articles(
+                &state,
                 agency_id,
                 &store::ArticleFilter {
                     category_id: Some(a.category_id),
@@ -290,7 +291,7 @@ pub async fn article(
         category_slug: cat.map(|c| c.slug.clone()).unwrap_or_default(),
         date: date_vn(a.publish_at),
         byline: a.byline.clone(),
-        views: a.views + state.portal.pending_views(a.id),
+        views: a.views + state.portal.own_views(a.id),
         cover: a.cover_id.map(media_url),
         cover_alt: a.cover_alt.clone(),
         video: reads.video.clone(),
@@ -386,8 +387,8 @@ fn xml_escape(s: &str) -> String {
 /// `/tin-tuc/atom.xml`: the 20 latest articles as an Atom feed (RFC 4287).
 pub async fn atom(State(state): State<AppState>) -> PageResult<Response> {
     let agency_id = agency(&state).await?;
-    let (rows, _) = store::articles(
-        state.db.conn(),
+    let (rows, _) = crate::portal::articles(
+        &state,
         agency_id,
         &store::ArticleFilter {
             public_at: Some(state.now()),
@@ -486,14 +487,9 @@ pub async fn editor_list(
 ) -> PageResult<Response> {
     let agency_id = user.caller.user.agency_id;
     let cats = store::categories(&state.db, agency_id).await?;
-    let (rows, _) = store::articles(
-        state.db.conn(),
-        agency_id,
-        &store::ArticleFilter::default(),
-        200,
-        0,
-    )
-    .await?;
+    let (rows, _) =
+        crate::portal::articles(&state, agency_id, &store::ArticleFilter::default(), 200, 0)
+            .await?;
     let p = EditorList {
         l: Layout::build(&state, &viewer, &csrf, "/bien-tap").await,
         cards: rows.iter().map(|a| card(&state, a, &cats)).collect(),
@@ -597,7 +593,7 @@ pub async fn edit_form(
     csrf: CsrfToken,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let a = store::article(state.db.conn(), id).await?;
+    let a = crate::portal::article(&state, id).await?;
     if a.agency_id != user.caller.user.agency_id {
         return Err(PageError::NotFound);
     }
@@ -739,7 +735,7 @@ async fn save(
     let saved = match id {
         None => store::create_article(&state.db, &ctx, agency_id, &slug, write).await,
         Some(id) => {
-            let existing = store::article(state.db.conn(), id).await?;
+            let existing = crate::portal::article(state, id).await?;
             if existing.agency_id != agency_id {
                 return Err(PageError::NotFound);
             }
