@@ -1,20 +1,21 @@
 //! The procedure catalogue: versions written idempotently (a version identical to the latest one
 //! changes nothing), publication that supersedes the previous published version, and search over
-//! the folded text (FTS5 on SQLite; a GIN tsvector index, with pg_trgm typo tolerance where
-//! installed, on PostgreSQL).
+//! the folded text with an index held in memory, the same on both backends (`search`).
 
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::{Backend, Db};
 use crate::entity::{agency, procedure, procedure_version};
 use crate::error::{Result, StoreError};
 use chrono::{Timelike, Utc};
+use motcua_domain::catalog::search_index::SearchIndex;
+use std::sync::Arc;
 
 use motcua_domain::catalog::{
     DecisionAuthority, OnlineClass, ProcedureData, ProcedureField, Publication, VersionStatus,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -88,56 +89,6 @@ fn copy_current(
     p.status = Set(input.status.code().to_owned());
     p.search_text = Set(d.search_text());
     p.current_version_id = Set(version_id);
-}
-
-/// Filter tokens added to the FTS document (SQLite), so filtering happens inside the full-text
-/// index instead of by joining every match to the procedure table. They cannot collide with
-/// folded words: real words never start with `qq`.
-fn filter_tokens(published: bool, field: &str, online: &str, postal: bool, agency: &str) -> String {
-    format!(
-        "qqpub{} qqf{} qqo{} qqpost{} qqag{}",
-        u8::from(published),
-        field.replace('-', ""),
-        online,
-        u8::from(postal),
-        agency.replace('.', "").to_lowercase()
-    )
-}
-
-fn fts_document(input: &VersionInput, organ_id: &str) -> String {
-    let d = &input.data;
-    format!(
-        "{} {}",
-        d.search_text(),
-        filter_tokens(
-            input.status == VersionStatus::Published,
-            d.field.code(),
-            d.online_class.code(),
-            d.postal_receipt || d.postal_return,
-            organ_id
-        )
-    )
-}
-
-async fn reindex(db: &Db, txn: &DatabaseTransaction, procedure_id: Uuid, text: &str) -> Result<()> {
-    if db.backend() == Backend::Sqlite {
-        // The FTS row has the procedure row's rowid: deleting it is a key lookup, not a scan, and
-        // "catalogue order" (order of entry) is the same on both backends.
-        txn.execute_raw(Statement::from_sql_and_values(
-            db.conn().get_database_backend(),
-            "DELETE FROM procedure_fts WHERE rowid = (SELECT rowid FROM procedure WHERE id = $1)",
-            [Value::from(procedure_id)],
-        ))
-        .await?;
-        txn.execute_raw(Statement::from_sql_and_values(
-            db.conn().get_database_backend(),
-            "INSERT INTO procedure_fts (rowid, search_text, procedure_id) \
-             VALUES ((SELECT rowid FROM procedure WHERE id = $2), $1, $2)",
-            [Value::from(text.to_owned()), Value::from(procedure_id)],
-        ))
-        .await?;
-    }
-    Ok(())
 }
 
 /// Write a version inside the caller's write transaction (used by the editors' actions and by
@@ -224,13 +175,6 @@ pub async fn upsert_in(
         copy_current(&mut row, input, version_id, &agency.organ_id);
         row.insert(txn).await?;
         version.insert(txn).await?;
-        reindex(
-            db,
-            txn,
-            procedure_id,
-            &fts_document(input, &agency.organ_id),
-        )
-        .await?;
         audit::append(db, txn, ctx, Change {
             action: "procedure.create",
             object_type: "procedure",
@@ -299,9 +243,6 @@ pub async fn upsert_in(
         copy_current(&mut row, input, version_id, &agency.organ_id);
     }
     row.update(txn).await?;
-    if becomes_current {
-        reindex(db, txn, proc_row.id, &fts_document(input, &agency.organ_id)).await?;
-    }
     let version_no = match outcome {
         Upserted::NewVersion(n) | Upserted::UpdatedDraft(n) => n,
         _ => latest.version_no,
@@ -426,11 +367,6 @@ async fn versions_by(
         .collect())
 }
 
-/// Up to this many matches are ordered by relevance; beyond it (a query matching a large part of
-/// the catalogue, where every result holds every word) by code, so the cost does not grow with the
-/// number of matches (measured in docs/PERFORMANCE.md).
-pub const RANK_LIMIT: i64 = 1500;
-
 /// Filters of the catalogue.
 #[derive(Clone, Debug, Default)]
 pub struct SearchQuery {
@@ -446,177 +382,137 @@ pub struct SearchQuery {
     pub limit: u64,
 }
 
-/// One page of procedures and the total count.
-pub async fn search(db: &Db, q: &SearchQuery) -> Result<(Vec<procedure::Model>, u64)> {
-    let (rows, total) = search_with(db, q, false).await?;
-    if total == 0
-        && !q.terms.is_empty()
-        && db.backend() == Backend::Postgres
-        && trigram_available(db).await?
-    {
-        return search_with(db, q, true).await;
-    }
-    Ok((rows, total))
+/// The catalogue's search index as loaded, with the generation it was loaded at.
+struct Loaded {
+    generation: i64,
+    /// Every procedure, in code order (document `d` of the index is `rows[d]`), without its
+    /// search text (indexed, never shown).
+    rows: Vec<procedure::Model>,
+    index: SearchIndex,
 }
 
-async fn trigram_available(db: &Db) -> Result<bool> {
-    let row = db
-        .conn()
+/// The in-memory search index of a database (held by its `Db` handles): reloaded when the
+/// catalogue's generation — raised in the same transaction as any change of a procedure row, by
+/// triggers (migration 000016) — differs from the one it was loaded at. Every process and node
+/// therefore answers from the committed catalogue; loading 10,000 procedures takes tens of
+/// milliseconds, once per change.
+#[derive(Default)]
+pub(crate) struct IndexCache {
+    current: std::sync::RwLock<Option<Arc<Loaded>>>,
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for IndexCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexCache")
+    }
+}
+
+impl IndexCache {
+    fn kept(&self, generation: i64) -> Option<Arc<Loaded>> {
+        self.current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|l| l.generation >= generation)
+            .cloned()
+    }
+}
+
+/// The catalogue's generation (migration 000016).
+async fn generation(conn: &impl ConnectionTrait) -> Result<i64> {
+    let row = conn
         .query_one_raw(Statement::from_string(
-            db.conn().get_database_backend(),
-            "SELECT COUNT(*) AS n FROM pg_extension WHERE extname = 'pg_trgm'",
+            conn.get_database_backend(),
+            "SELECT n FROM catalog_generation WHERE id = 1",
         ))
         .await?;
     Ok(row
         .and_then(|r| r.try_get::<i64>("", "n").ok())
-        .unwrap_or(0)
-        > 0)
+        .unwrap_or(0))
 }
 
-async fn search_with(
-    db: &Db,
-    q: &SearchQuery,
-    fuzzy: bool,
-) -> Result<(Vec<procedure::Model>, u64)> {
-    if db.backend() == Backend::Sqlite && !q.terms.is_empty() {
-        return search_sqlite_fts(db, q).await;
+/// The index for the catalogue as committed now: the kept one, or a new load.
+async fn current_index(db: &Db) -> Result<Arc<Loaded>> {
+    let cache = &db.catalog_index;
+    let now = generation(db.conn()).await?;
+    if let Some(l) = cache.kept(now) {
+        return Ok(l);
     }
-    let backend = db.conn().get_database_backend();
-    let mut values: Vec<Value> = Vec::new();
-    let mut bind = |v: Value| {
-        values.push(v);
-        format!("${}", values.len())
-    };
-    let mut wheres: Vec<String> = Vec::new();
-    let mut order = "p.code".to_owned();
-    if !q.terms.is_empty() {
-        if fuzzy {
-            let k = bind(Value::from(q.terms.join(" ")));
-            wheres.push(format!("word_similarity({k}, p.search_text) >= 0.5"));
-            order = format!("word_similarity({k}, p.search_text) DESC, p.code");
-        } else {
-            let expr = q
-                .terms
-                .iter()
-                .map(|t| format!("{t}:*"))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            let k = bind(Value::from(expr));
-            wheres.push(format!("p.search_tsv @@ to_tsquery('simple', {k})"));
-            order = format!("ts_rank(p.search_tsv, to_tsquery('simple', {k})) DESC, p.code");
-        }
+    // One load at a time; the others wait for it and use it.
+    let _loading = cache.loading.lock().await;
+    let now = generation(db.conn()).await?;
+    if let Some(l) = cache.kept(now) {
+        return Ok(l);
     }
-    if q.published_only {
-        wheres.push("p.published = TRUE".to_owned());
-    }
-    if let Some(f) = q.field {
-        let k = bind(Value::from(f.code().to_owned()));
-        wheres.push(format!("p.field = {k}"));
-    }
-    if let Some(a) = &q.agency {
-        let k = bind(Value::from(a.clone()));
-        wheres.push(format!("p.agency_organ = {k}"));
-    }
-    if let Some(o) = q.online {
-        let k = bind(Value::from(o.code().to_owned()));
-        wheres.push(format!("p.online_class = {k}"));
-    }
-    if let Some(postal) = q.postal {
-        wheres.push(if postal {
-            "(p.postal_receipt OR p.postal_return)".to_owned()
-        } else {
-            "NOT (p.postal_receipt OR p.postal_return)".to_owned()
-        });
-    }
-    let where_sql = if wheres.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", wheres.join(" AND "))
-    };
-    let count_sql = format!("SELECT COUNT(*) AS n FROM procedure p{where_sql}");
-    let total = db
-        .conn()
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            &count_sql,
-            values.clone(),
-        ))
-        .await?
-        .and_then(|r| r.try_get::<i64>("", "n").ok())
-        .unwrap_or(0);
-    if total > RANK_LIMIT && !q.terms.is_empty() {
-        // Order of entry (UUIDv7 keys), as SQLite's FTS rowid. Browsing without words keeps the
-        // catalogue's code order, which the (published, code) index serves.
-        order = "p.id".to_owned();
-    }
-    let page_sql = format!(
-        "SELECT p.* FROM procedure p{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
-        q.limit.min(500),
-        q.offset
-    );
-    let rows = procedure::Entity::find()
-        .from_raw_sql(Statement::from_sql_and_values(backend, &page_sql, values))
-        .all(db.conn())
-        .await?;
-    Ok((rows, u64::try_from(total).unwrap_or(0)))
-}
-
-/// SQLite: words and filters are all FTS terms, so the count, the ranking (bm25) and the page are
-/// answered by the full-text index; only the page's procedures are then read.
-async fn search_sqlite_fts(db: &Db, q: &SearchQuery) -> Result<(Vec<procedure::Model>, u64)> {
-    let backend = db.conn().get_database_backend();
-    let mut expr: Vec<String> = q.terms.iter().map(|t| format!("\"{t}\"*")).collect();
-    if q.published_only {
-        expr.push("qqpub1".into());
-    }
-    if let Some(f) = q.field {
-        expr.push(format!("qqf{}", f.code().replace('-', "")));
-    }
-    if let Some(o) = q.online {
-        expr.push(format!("qqo{}", o.code()));
-    }
-    if let Some(p) = q.postal {
-        expr.push(format!("qqpost{}", u8::from(p)));
-    }
-    if let Some(a) = &q.agency {
-        expr.push(format!("qqag{}", a.replace('.', "").to_lowercase()));
-    }
-    let expr = Value::from(expr.join(" "));
-    let total = db
-        .conn()
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT count(*) AS n FROM procedure_fts WHERE procedure_fts MATCH $1",
-            [expr.clone()],
-        ))
-        .await?
-        .and_then(|r| r.try_get::<i64>("", "n").ok())
-        .unwrap_or(0);
-    // Relevance (bm25) scores every match; past RANK_LIMIT matches the catalogue order (the index's
-    // own order) is used instead, which stops after the page.
-    let order = if total <= RANK_LIMIT {
-        "ORDER BY rank"
-    } else {
-        "ORDER BY rowid"
-    };
-    let ids_sql = format!(
-        "SELECT procedure_id FROM procedure_fts WHERE procedure_fts MATCH $1 {order} LIMIT {} OFFSET {}",
-        q.limit.min(500),
-        q.offset
-    );
-    let ids: Vec<Uuid> = db
-        .conn()
-        .query_all_raw(Statement::from_sql_and_values(backend, &ids_sql, [expr]))
-        .await?
-        .into_iter()
-        .filter_map(|r| r.try_get::<Uuid>("", "procedure_id").ok())
-        .collect();
+    // The generation is read before the rows: the index is never older than its number (a change
+    // committed in between only causes one more load).
     let mut rows = procedure::Entity::find()
-        .filter(procedure::Column::Id.is_in(ids.clone()))
+        .order_by_asc(procedure::Column::Code)
         .all(db.conn())
         .await?;
-    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-    Ok((rows, u64::try_from(total).unwrap_or(0)))
+    let index = SearchIndex::build(rows.iter().map(|r| r.search_text.as_str()));
+    for r in &mut rows {
+        r.search_text = String::new();
+    }
+    let loaded = Arc::new(Loaded {
+        generation: now,
+        rows,
+        index,
+    });
+    *cache
+        .current
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(loaded.clone());
+    Ok(loaded)
+}
+
+/// One page of procedures and the total count (see [`search_page`]).
+pub async fn search(db: &Db, q: &SearchQuery) -> Result<(Vec<procedure::Model>, u64)> {
+    let page = search_page(db, q).await?;
+    Ok((page.rows, page.total))
+}
+
+/// A page of search results.
+#[derive(Clone, Debug)]
+pub struct SearchPage {
+    pub rows: Vec<procedure::Model>,
+    pub total: u64,
+    /// Nothing held the words as typed: these are the results for the near words.
+    pub corrected: bool,
+}
+
+/// One page of procedures and the total count, the same on both backends: every word required as
+/// a prefix, BM25 relevance then code order, typo tolerance when nothing matches, filters; without
+/// words, the catalogue in code order (`motcua_domain::catalog::search_index`). The rows'
+/// `search_text` is empty.
+pub async fn search_page(db: &Db, q: &SearchQuery) -> Result<SearchPage> {
+    let loaded = current_index(db).await?;
+    let keep = |d: u32| {
+        let r = &loaded.rows[d as usize];
+        (!q.published_only || r.published)
+            && q.field.is_none_or(|f| r.field == f.code())
+            && q.agency.as_ref().is_none_or(|a| r.agency_organ == *a)
+            && q.online.is_none_or(|o| r.online_class == o.code())
+            && q.postal
+                .is_none_or(|p| (r.postal_receipt || r.postal_return) == p)
+    };
+    let hits = loaded.index.search(
+        &q.terms,
+        keep,
+        usize::try_from(q.offset).unwrap_or(usize::MAX),
+        usize::try_from(q.limit.min(500)).unwrap_or(500),
+    );
+    let rows = hits
+        .documents
+        .iter()
+        .map(|&d| loaded.rows[d as usize].clone())
+        .collect();
+    Ok(SearchPage {
+        rows,
+        total: hits.total as u64,
+        corrected: hits.corrected,
+    })
 }
 
 /// What an import did.
@@ -708,7 +604,6 @@ pub async fn import(
     let now = Utc::now();
     let mut new_procedures = Vec::new();
     let mut new_versions = Vec::new();
-    let mut index_rows: Vec<(Uuid, String)> = Vec::new();
     let mut changes: Vec<(Option<Uuid>, Change<'static>)> = Vec::new();
     for (n, original) in inputs.iter().enumerate() {
         let Some(agency) = agencies.get(original.data.agency.trim()) else {
@@ -770,7 +665,6 @@ pub async fn import(
                     created_at: Set(now),
                     updated_at: Set(now),
                 });
-                index_rows.push((procedure_id, fts_document(&input, &agency.organ_id)));
                 changes.push((Some(agency.id), Change {
                     action: "procedure.create",
                     object_type: "procedure",
@@ -796,33 +690,6 @@ pub async fn import(
             .exec(&txn)
             .await
             .map_err(StoreError::from)?;
-    }
-    if db.backend() == Backend::Sqlite {
-        for chunk in index_rows.chunks(400) {
-            let mut sql = String::from(
-                "INSERT INTO procedure_fts (rowid, search_text, procedure_id) VALUES ",
-            );
-            let mut values = Vec::with_capacity(chunk.len() * 2);
-            for (i, (id, text)) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "((SELECT rowid FROM procedure WHERE id = ${b}), ${a}, ${b})",
-                    a = 2 * i + 1,
-                    b = 2 * i + 2
-                ));
-                values.push(Value::from(text.clone()));
-                values.push(Value::from(*id));
-            }
-            txn.execute_raw(Statement::from_sql_and_values(
-                db.conn().get_database_backend(),
-                &sql,
-                values,
-            ))
-            .await
-            .map_err(StoreError::from)?;
-        }
     }
     audit::append_many(db, &txn, ctx, changes).await?;
     txn.commit().await.map_err(StoreError::from)?;

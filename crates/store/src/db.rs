@@ -72,6 +72,9 @@ pub struct Db {
     write_conn: DatabaseConnection,
     /// Held by every handle; the SQLite checkpointer stops when the last handle is gone.
     alive: std::sync::Arc<()>,
+    /// The catalogue's search index, shared by every handle on this database
+    /// (`crate::catalog::search`).
+    pub(crate) catalog_index: std::sync::Arc<crate::catalog::IndexCache>,
 }
 
 /// Copy the SQLite write-ahead log back into the database every 200 ms (`PASSIVE`: it never
@@ -125,6 +128,7 @@ impl Db {
             writer: Default::default(),
             write_conn,
             alive: Default::default(),
+            catalog_index: Default::default(),
         };
         if backend == Backend::Sqlite {
             tokio::spawn(checkpointer(

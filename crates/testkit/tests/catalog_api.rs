@@ -82,7 +82,25 @@ async fn an_editor_drafts_publishes_and_the_public_finds_it(backend: Backend) {
         .json()
         .await
         .unwrap();
-    assert_eq!(page["total"], 1);
+    assert_eq!(
+        (&page["total"], &page["corrected"]),
+        (&json!(1), &json!(false))
+    );
+    // A typo: nothing holds "chinhh", the near word is searched and the answer says so.
+    let typo: Value = app
+        .get("/api/v1/procedures?q=giay%20phep%20buu%20chinhh", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            &typo["total"],
+            &typo["corrected"],
+            &typo["items"][0]["code"]
+        ),
+        (&json!(1), &json!(true), &json!("1.004495"))
+    );
     let item = &page["items"][0];
     assert_eq!(
         (
@@ -355,6 +373,17 @@ async fn the_public_pages_search_and_print_with_a_qr_code(backend: Backend) {
     assert!(
         list.contains("1 thủ tục khớp") && list.contains("href=\"/thu-tuc/1.004495\""),
         "{list}"
+    );
+    let typo = app
+        .get("/thu-tuc?q=buu+chinhh", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        typo.contains("Không có thủ tục nào chứa đúng các từ «buu chinhh»; 1 thủ tục gần đúng")
+            && typo.contains("href=\"/thu-tuc/1.004495\""),
+        "{typo}"
     );
     let by_agency = app
         .get("/thu-tuc?agency=000.00.00.G22&field=buu-chinh", None)

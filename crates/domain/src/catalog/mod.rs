@@ -5,6 +5,7 @@ pub mod fold;
 pub mod procedure;
 pub mod publication;
 pub mod review;
+pub mod search_index;
 
 pub use procedure::{
     Allocation, Applicant, Channel, Component, DecisionAuthority, Fee, Form, LegalAct, Level,

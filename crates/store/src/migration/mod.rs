@@ -21,6 +21,7 @@ mod m20261126_000012_document_on_behalf;
 mod m20261126_000013_target_watch;
 mod m20261126_000014_portal;
 mod m20261126_000015_dossier_resolved_index;
+mod m20261127_000016_catalog_generation;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_target_watch::Migration),
             Box::new(m20261126_000014_portal::Migration),
             Box::new(m20261126_000015_dossier_resolved_index::Migration),
+            Box::new(m20261127_000016_catalog_generation::Migration),
         ]
     }
 }

@@ -70,6 +70,9 @@ pub struct ProcedurePage {
     total: u64,
     page: u64,
     per_page: u64,
+    /// No procedure held the words as typed: the items are those of the near words (typo
+    /// tolerance).
+    corrected: bool,
 }
 
 pub fn processing_label(value: f64, unit: &str) -> String {
@@ -197,7 +200,11 @@ pub async fn list_procedures(
     }
     sq.offset = (page - 1) * per_page;
     sq.limit = per_page;
-    let (rows, total) = store::search(&state.db, &sq).await?;
+    let store::SearchPage {
+        rows,
+        total,
+        corrected,
+    } = store::search_page(&state.db, &sq).await?;
     if page > 1 && sq.offset >= total {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "page",
@@ -212,6 +219,7 @@ pub async fn list_procedures(
         total,
         page,
         per_page,
+        corrected,
     }))
 }
 

@@ -38,6 +38,8 @@ struct ListPage {
     onlines: Vec<(&'static str, &'static str)>,
     items: Vec<Row>,
     total: u64,
+    /// The results are those of the near words (nothing held the words as typed).
+    corrected: bool,
     page: u64,
     pages: u64,
     link_prefix: String,
@@ -95,7 +97,7 @@ pub async fn list(
         _ => None,
     };
     let page = p.page.unwrap_or(1).clamp(1, 100_000);
-    let (items, total, errors, status) = match parse_filters(
+    let (items, total, corrected, errors, status) = match parse_filters(
         q,
         p.field.as_deref(),
         p.agency.as_deref(),
@@ -105,10 +107,22 @@ pub async fn list(
         Ok(mut sq) => {
             sq.offset = (page - 1) * PER_PAGE;
             sq.limit = PER_PAGE;
-            let (rows, total) = store::search(&state.db, &sq).await?;
-            (rows, total, Vec::new(), StatusCode::OK)
+            let found = store::search_page(&state.db, &sq).await?;
+            (
+                found.rows,
+                found.total,
+                found.corrected,
+                Vec::new(),
+                StatusCode::OK,
+            )
         }
-        Err(errors) => (Vec::new(), 0, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(errors) => (
+            Vec::new(),
+            0,
+            false,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     };
     let pages = total.div_ceil(PER_PAGE).max(1);
     let link_prefix = format!(
@@ -141,10 +155,13 @@ pub async fn list(
         q: q_text,
         field: p.field.unwrap_or_default(),
         agency: p.agency.unwrap_or_default(),
-        agencies: motcua_store::org::agencies(state.db.conn())
+        // The organisation kept in memory (5 s), not a read per page.
+        agencies: state
+            .org()
             .await?
-            .into_iter()
-            .map(|a| (a.organ_id, a.name))
+            .agencies
+            .iter()
+            .map(|a| (a.organ_id.clone(), a.name.clone()))
             .collect(),
         online: p.online.unwrap_or_default(),
         postal: p.postal.unwrap_or_default(),
@@ -158,6 +175,7 @@ pub async fn list(
             .collect(),
         items: rows,
         total,
+        corrected,
         page,
         pages,
         link_prefix,
