@@ -407,6 +407,18 @@ pub async fn media_is_public(
     Ok(n > 0)
 }
 
+/// Whether a procedure's form file may be shown to the public: a published version of a
+/// procedure links it (`/tep-mau/{id}` in its forms or component templates).
+pub async fn form_is_public(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
+    use crate::entity::procedure_version;
+    let n = procedure_version::Entity::find()
+        .filter(procedure_version::Column::Status.eq("published"))
+        .filter(procedure_version::Column::Data.contains(format!("/tep-mau/{id}")))
+        .count(conn)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Adds counted visits and article views in one transaction (the web layer batches them).
 pub async fn add_counts(
     db: &Db,

@@ -749,3 +749,133 @@ async fn review_findings_are_fixed(backend: Backend) {
     assert!(motcua_store::audit::verify(&app.db).await.unwrap() > 0);
 }
 backend_test!(review_fixes, review_findings_are_fixed);
+
+/// Forms and templates are uploaded files: checked by name and bytes, served under their own
+/// name once a published version links them, hidden before, refused when wrong.
+async fn forms_are_uploaded_and_published_with_the_procedure(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    app.user("canbo@test.vn", Role::Officer, "TTTT").await;
+    let token = app.token("bientap@test.vn").await;
+    let officer = app.token("canbo@test.vn").await;
+    let docx: Vec<u8> = [b"PK\x03\x04".as_slice(), &[7u8; 3000]].concat();
+    let pdf = b"%PDF-1.7\n% mau don\n".to_vec();
+    let r = app
+        .post_file(
+            "/api/v1/procedure-files",
+            &token,
+            "Mẫu 01 - Tờ khai.docx",
+            &docx,
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let form: Value = r.json().await.unwrap();
+    assert_eq!(
+        form["content_type"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    );
+    let form_url = form["url"].as_str().unwrap().to_owned();
+    assert!(form_url.starts_with("/tep-mau/"), "{form_url}");
+    let r = app
+        .post_file("/api/v1/procedure-files", &token, "don.pdf", &pdf)
+        .await;
+    let template_url = r.json::<Value>().await.unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Refused: a name that lies about the bytes, a kind that is not a form, an empty file, too
+    // large, someone who does not edit the catalogue.
+    for (name, bytes) in [
+        ("mau.docx", pdf.clone()),
+        ("anh.png", b"\x89PNG\r\n\x1a\n....".to_vec()),
+        ("mau.pdf", Vec::new()),
+    ] {
+        let r = app
+            .post_file("/api/v1/procedure-files", &token, name, &bytes)
+            .await;
+        assert_eq!(r.status(), 422, "{name}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(
+            e["error"]["details"]["fields"][0]["field"], "file",
+            "{name}"
+        );
+    }
+    let big: Vec<u8> = [b"%PDF-1.7\n".as_slice(), &vec![b' '; 10 * 1024 * 1024]].concat();
+    let r = app
+        .post_file("/api/v1/procedure-files", &token, "lon.pdf", &big)
+        .await;
+    assert_eq!(r.status(), 413);
+    let r = app
+        .post_file("/api/v1/procedure-files", &officer, "don.pdf", &pdf)
+        .await;
+    assert_eq!(r.status(), 403);
+
+    // Linked from a draft: the editor sees it, the public does not.
+    let mut p = procedure("1.004495", "Cấp giấy phép bưu chính");
+    p["forms"] = json!([{"name": "Tờ khai đề nghị cấp giấy phép", "url": form_url}]);
+    p["components"][0]["template_url"] = json!(template_url);
+    let r = app.post_json("/api/v1/procedures", Some(&token), &p).await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(app.get(&form_url, None).await.status(), 404);
+    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let r = app
+        .post_json(
+            "/api/v1/procedures/1.004495/publish",
+            Some(&token),
+            &publish,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    // Published: everyone downloads it, byte for byte, under its own name.
+    let r = app.get(&form_url, None).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"mau.docx\"; filename*=UTF-8''M%E1%BA%ABu%2001%20-%20T%E1%BB%9D%20khai.docx"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), docx.as_slice());
+    let r = app.get(&template_url, None).await;
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            r.headers()["content-type"].to_str().unwrap()
+        ),
+        (200, "application/pdf")
+    );
+    let page = app
+        .get("/thu-tuc/1.004495", None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("href=\"{form_url}\""))
+            && page.contains("Tờ khai đề nghị cấp giấy phép"),
+        "{page}"
+    );
+    // A portal picture is not a form, whatever the address.
+    let png = app
+        .post_file(
+            "/api/v1/media",
+            &token,
+            "anh.png",
+            b"\x89PNG\r\n\x1a\n0123456789",
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get(&format!("/tep-mau/{}", png["id"].as_str().unwrap()), None)
+            .await
+            .status(),
+        404
+    );
+}
+backend_test!(
+    procedure_files,
+    forms_are_uploaded_and_published_with_the_procedure
+);

@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tra-cuu/danh-gia", post(pages::dossier::rate))
         .route("/thong-ke/ho-so", get(pages::dossier::stats))
         .route("/thu-tuc/{code}/qr.svg", get(pages::catalog::qr))
+        .route("/tep-mau/{id}", get(pages::catalog::form_file))
         .route(
             "/admin/calendar",
             get(pages::calendar::get).post(pages::calendar::post),

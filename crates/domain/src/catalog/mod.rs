@@ -2,6 +2,7 @@
 //! publication, review plans, and the Vietnamese folding used by search.
 
 pub mod fold;
+pub mod form_file;
 pub mod procedure;
 pub mod publication;
 pub mod review;

@@ -299,6 +299,59 @@ fn validated(mut data: ProcedureData) -> ApiResult<ProcedureData> {
     }
 }
 
+/// Uploads a form or component template (PDF, DOCX, XLSX, ODT, ODS, DOC, XLS ≤ 10 MiB; the name's
+/// extension must agree with the bytes). The answer's `url` goes into a procedure's `forms[].url`
+/// or `components[].template_url`; the file is public once a published version links it.
+/// Audited.
+#[utoipa::path(post, path = "/api/v1/procedure-files", tag = "catalog", operation_id = "upload_procedure_file",
+    security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, description = "{\"id\",\"name\",\"content_type\",\"size\",\"url\"}"),
+        (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope),
+        (status = 413, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn upload_procedure_file(
+    State(state): State<AppState>,
+    Api { caller, .. }: Api<ManageCatalog>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> ApiResult<(StatusCode, axum::Json<Value>)> {
+    use motcua_domain::catalog::form_file::{FORM_LIMIT, FormFileType, form_url};
+    let (name, bytes) = crate::api::dossier::read_one_file(&headers, body, FORM_LIMIT).await?;
+    let name: String = motcua_domain::catalog::fold::nfc(name.trim())
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    if bytes.is_empty() {
+        return Err(ApiError::Invalid(vec![FieldError::new("file", "tệp rỗng")]));
+    }
+    let Some(kind) = FormFileType::of(&name, &bytes[..bytes.len().min(16)]) else {
+        return Err(ApiError::Invalid(vec![FieldError::new(
+            "file",
+            "biểu mẫu phải là tệp PDF, DOCX, XLSX, ODT, ODS, DOC hoặc XLS có nội dung đúng với đuôi tên tệp",
+        )]));
+    };
+    let m = motcua_store::portal::store_media(
+        &state.db,
+        &caller.audit_ctx(operation_id()),
+        caller.user.agency_id,
+        "form",
+        kind.content_type(),
+        &name,
+        &bytes,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({
+            "id": m.id, "name": m.file_name, "content_type": m.content_type, "size": m.size,
+            "url": form_url(m.id),
+        })),
+    ))
+}
+
 /// Create a procedure as a draft (editors, admins).
 #[utoipa::path(post, path = "/api/v1/procedures", tag = "catalog", operation_id = "create_procedure",
     security(("bearer" = [])), request_body(content = Object, description = "ProcedureData: code, name, field, level, agency, unit, authority, applicants, channels, postal_receipt, postal_return, processing_time{value,unit}, cutoff, online_class, legacy_level, result_name, result_kind, steps, components, fees, legal_basis, forms, allocation"),

@@ -486,7 +486,8 @@ pub async fn file_response(state: &AppState, dossier_id: Uuid, id: Uuid) -> ApiR
         .into_response())
 }
 
-fn percent(s: &str) -> String {
+/// A file name percent-encoded for `filename*=UTF-8''…` (RFC 5987).
+pub(crate) fn percent(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

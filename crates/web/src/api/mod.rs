@@ -65,6 +65,7 @@ pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::abolish_procedure))
         .routes(routes!(catalog::import_procedures))
         .routes(routes!(catalog::export_procedures))
+        .routes(routes!(catalog::upload_procedure_file))
         .routes(routes!(
             review::list_review_plans,
             review::create_review_plan

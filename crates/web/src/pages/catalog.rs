@@ -433,3 +433,53 @@ pub async fn checks_page(
     };
     Ok(html(StatusCode::OK, &page))
 }
+
+/// `/tep-mau/{id}`: a procedure's form or template file, for everyone once a published version
+/// links it (for the catalogue's editors of the agency before); downloaded under its own name.
+pub async fn form_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<uuid::Uuid>,
+) -> PageResult<Response> {
+    use motcua_store::portal as media;
+    let m = media::media_meta(state.db.conn(), id)
+        .await?
+        .filter(|m| m.kind == "form")
+        .ok_or(PageError::NotFound)?;
+    let editor = viewer.0.as_ref().is_some_and(|c| {
+        c.user.agency_id == m.agency_id && access::allows(c.role, Permission::ManageCatalog)
+    });
+    if !editor && !media::form_is_public(state.db.conn(), id).await? {
+        return Err(PageError::NotFound);
+    }
+    let bytes = if m.size == 0 {
+        Vec::new()
+    } else {
+        media::media_bytes(state.db.conn(), id, 0, m.size as u64 - 1).await?
+    };
+    let ext = m.file_name.rsplit('.').next().unwrap_or("bin");
+    let disposition = format!(
+        "attachment; filename=\"mau.{ext}\"; filename*=UTF-8''{}",
+        crate::api::dossier::percent(&m.file_name)
+    );
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, m.content_type.as_str()),
+        (header::CONTENT_DISPOSITION, disposition.as_str()),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (
+            header::CACHE_CONTROL,
+            if editor {
+                "private, no-store"
+            } else {
+                "public, max-age=3600"
+            },
+        ),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    }
+    Ok(resp)
+}
