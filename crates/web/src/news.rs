@@ -250,14 +250,7 @@ pub async fn store_media(
     if !t.is_video() && bytes.len() > IMAGE_LIMIT {
         return Err(ApiError::PayloadTooLarge);
     }
-    let name: String = motcua_domain::catalog::fold::nfc(name.trim())
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let name = crate::api::dossier::upload_name(name);
     let ctx = caller.audit_ctx(crate::ops::operation_id());
     Ok(store::store_media(
         &state.db,

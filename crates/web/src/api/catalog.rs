@@ -316,14 +316,7 @@ pub async fn upload_procedure_file(
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     use motcua_domain::catalog::form_file::{FORM_LIMIT, FormFileType, form_url};
     let (name, bytes) = crate::api::dossier::read_one_file(&headers, body, FORM_LIMIT).await?;
-    let name: String = motcua_domain::catalog::fold::nfc(name.trim())
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let name = crate::api::dossier::upload_name(&name);
     if bytes.is_empty() {
         return Err(ApiError::Invalid(vec![FieldError::new("file", "tệp rỗng")]));
     }

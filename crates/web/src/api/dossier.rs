@@ -192,15 +192,7 @@ pub async fn store_upload(
     name: String,
     bytes: Vec<u8>,
 ) -> Result<store::UploadMeta, ApiError> {
-    let name = motcua_domain::catalog::fold::nfc(name.trim());
-    let name: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect();
+    let name = upload_name(&name);
     let ct = check_file(&name, &bytes)
         .map_err(|m| ApiError::Invalid(vec![FieldError::new("file", m)]))?;
     Ok(store::save_upload(
@@ -484,6 +476,19 @@ pub async fn file_response(state: &AppState, dossier_id: Uuid, id: Uuid) -> ApiR
         f.content,
     )
         .into_response())
+}
+
+/// The name an uploaded file is kept under: NFC, without a client's folders (`C:\\…\\x.pdf`,
+/// `../x.pdf`) or control characters, at most 200 characters.
+pub(crate) fn upload_name(name: &str) -> String {
+    motcua_domain::catalog::fold::nfc(name.trim())
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
 }
 
 /// A file name percent-encoded for `filename*=UTF-8''…` (RFC 5987).
