@@ -442,6 +442,34 @@ impl TestApp {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
 
+    /// Stops the server as an operator does (graceful shutdown: requests in flight finish, the
+    /// portal's counters are written) and starts a new one on the same database and
+    /// configuration: a restart of the process.
+    pub async fn restart(mut self) -> Self {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(s) = self.server.take() {
+            let _ = s.await;
+        }
+        // The database moves to the new server; what is left behind deletes nothing.
+        let test_db = TestDb {
+            url: self.test_db.url.clone(),
+            backend: self.test_db.backend,
+            dir: self.test_db.dir.take(),
+            pg: self.test_db.pg.take(),
+        };
+        let config = self.config.clone();
+        drop(self);
+        Self::spawn_on(test_db, move |c| {
+            let (url, listen) = (c.database_url.clone(), c.listen.clone());
+            *c = config;
+            c.database_url = url;
+            c.listen = listen;
+        })
+        .await
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

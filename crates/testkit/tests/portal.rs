@@ -510,3 +510,50 @@ async fn portal_story(backend: Backend) {
 }
 
 backend_test!(portal, portal_story);
+
+/// Counts survive a restart: views and visits counted since the last flush are written when the
+/// server stops, and the new process shows them at once (footer and article).
+async fn counts_survive_a_restart(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.user("bientap@test.vn", Role::Editor, "TTTT").await;
+    let editor = app.token("bientap@test.vn").await;
+    let a: Value = app
+        .post_json(
+            "/api/v1/articles",
+            Some(&editor),
+            &json!({"category": "tin-tuc-su-kien", "title": "Khởi động lại", "body": "Nội dung",
+                    "status": "published"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = a["url"].as_str().unwrap().to_owned();
+    page(&app, &path, CHROME).await;
+    page(&app, &path, FIREFOX).await;
+    let (_, html) = page(&app, &path, FIREFOX).await;
+    assert!(
+        html.contains("<span class=\"views\">2 lượt xem</span>"),
+        "{html}"
+    );
+    // Nothing written yet (the flush runs every 5 s): the stop writes it.
+    let stored = count(
+        &app.db,
+        "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) AS n FROM article",
+    )
+    .await;
+    assert_eq!(stored, 0, "counted in memory only before the stop");
+    let app = app.restart().await;
+    let (_, html) = page(
+        &app,
+        &path,
+        "Googlebot/2.1 (+http://www.google.com/bot.html)",
+    )
+    .await;
+    assert!(
+        html.contains("<span class=\"views\">2 lượt xem</span>")
+            && html.contains("Lượt truy cập: <strong class=\"visits\">2</strong>"),
+        "after the restart: {html}"
+    );
+}
+backend_test!(portal_restart, counts_survive_a_restart);

@@ -193,6 +193,11 @@ impl Application {
             .map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(&state.config.listen).await?;
         pages::load_agency_name(&state).await;
+        // The stored visit total is read before the first request: after a restart the footer
+        // shows it at once, not after the first flush.
+        if let Err(e) = state.portal.flush(&state).await {
+            tracing::warn!(cause = %e, "could not read the portal's counters at start");
+        }
         Ok(Self {
             router: router(state.clone()),
             listener,
