@@ -15,7 +15,7 @@ use motcua_domain::catalog::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -265,7 +265,7 @@ pub async fn upsert(
     agency: &agency::Model,
     input: &VersionInput,
 ) -> Result<Upserted> {
-    let txn = db.begin_write().await?;
+    let txn = begin_catalog_write(db).await?;
     let out = upsert_in(db, &txn, ctx, agency, input).await?;
     txn.commit().await?;
     Ok(out)
@@ -400,6 +400,9 @@ struct Loaded {
 pub(crate) struct IndexCache {
     current: std::sync::RwLock<Option<Arc<Loaded>>>,
     loading: tokio::sync::Mutex<()>,
+    /// Whether each stored form asked for is linked by a published version, for one generation
+    /// (`form_linked`).
+    forms: std::sync::Mutex<(i64, std::collections::HashMap<Uuid, bool>)>,
 }
 
 impl std::fmt::Debug for IndexCache {
@@ -409,14 +412,30 @@ impl std::fmt::Debug for IndexCache {
 }
 
 impl IndexCache {
+    /// The loaded index when it is of exactly this generation (a lower number than loaded, after a
+    /// restore from a backup, reloads too).
     fn kept(&self, generation: i64) -> Option<Arc<Loaded>> {
         self.current
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
-            .filter(|l| l.generation >= generation)
+            .filter(|l| l.generation == generation)
             .cloned()
     }
+}
+
+/// A write transaction on the catalogue. On PostgreSQL it raises the generation first: the
+/// triggers would raise it at the first change of a procedure row, and a transaction that locked
+/// a procedure row before waiting for the generation's row could deadlock with one (an import)
+/// that holds the generation and then wants that procedure. Taken first, the generation's row
+/// orders every catalogue write. (SQLite has one writer at a time: nothing to order.)
+async fn begin_catalog_write(db: &Db) -> Result<DatabaseTransaction> {
+    let txn = db.begin_write().await?;
+    if db.backend() == Backend::Postgres {
+        txn.execute_unprepared("UPDATE catalog_generation SET n = n + 1 WHERE id = 1")
+            .await?;
+    }
+    Ok(txn)
 }
 
 /// The catalogue's generation (migration 000016).
@@ -465,6 +484,42 @@ async fn current_index(db: &Db) -> Result<Arc<Loaded>> {
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(loaded.clone());
     Ok(loaded)
+}
+
+/// Whether a published version of a procedure links the stored form `id` (`/tep-mau/{id}` in its
+/// forms or component templates). The answer is kept per form until the catalogue's generation
+/// changes, so a popular form costs one read of the generation, not a scan of the published
+/// versions.
+pub async fn form_linked(db: &Db, id: Uuid) -> Result<bool> {
+    let now = generation(db.conn()).await?;
+    {
+        let forms = db
+            .catalog_index
+            .forms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if forms.0 == now
+            && let Some(known) = forms.1.get(&id)
+        {
+            return Ok(*known);
+        }
+    }
+    let linked = procedure_version::Entity::find()
+        .filter(procedure_version::Column::Status.eq(VersionStatus::Published.code()))
+        .filter(procedure_version::Column::Data.contains(format!("/tep-mau/{id}")))
+        .count(db.conn())
+        .await?
+        > 0;
+    let mut forms = db
+        .catalog_index
+        .forms
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if forms.0 != now || forms.1.len() >= 10_000 {
+        *forms = (now, std::collections::HashMap::new());
+    }
+    forms.1.insert(id, linked);
+    Ok(linked)
 }
 
 /// One page of procedures and the total count (see [`search_page`]).
@@ -570,7 +625,7 @@ pub async fn import(
         total: inputs.len(),
         ..Default::default()
     };
-    let txn = db.begin_write().await.map_err(ImportError::Store)?;
+    let txn = begin_catalog_write(db).await.map_err(ImportError::Store)?;
     let existing: std::collections::HashMap<String, procedure::Model> = procedure::Entity::find()
         .all(&txn)
         .await
@@ -741,7 +796,7 @@ pub async fn transition(
     code: &str,
     t: Transition,
 ) -> Result<(), TransitionError> {
-    let txn = db.begin_write().await?;
+    let txn = begin_catalog_write(db).await?;
     let mut q = procedure::Entity::find().filter(procedure::Column::Code.eq(code.trim()));
     if db.backend() == Backend::Postgres {
         q = q.lock_exclusive();

@@ -8,8 +8,8 @@ use crate::error::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -407,18 +407,6 @@ pub async fn media_is_public(
     Ok(n > 0)
 }
 
-/// Whether a procedure's form file may be shown to the public: a published version of a
-/// procedure links it (`/tep-mau/{id}` in its forms or component templates).
-pub async fn form_is_public(conn: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
-    use crate::entity::procedure_version;
-    let n = procedure_version::Entity::find()
-        .filter(procedure_version::Column::Status.eq("published"))
-        .filter(procedure_version::Column::Data.contains(format!("/tep-mau/{id}")))
-        .count(conn)
-        .await?;
-    Ok(n > 0)
-}
-
 /// Adds counted visits and article views in one transaction (the web layer batches them).
 pub async fn add_counts(
     db: &Db,
@@ -430,6 +418,20 @@ pub async fn add_counts(
         return Ok(());
     }
     let txn = db.begin_write().await?;
+    add_counts_in(db, &txn, agency_id, visits, views).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`add_counts`] inside a transaction the caller commits (the web layer commits it at the moment
+/// its own bookkeeping changes: `web::portal::Counters::flush`).
+pub async fn add_counts_in(
+    db: &Db,
+    txn: &DatabaseTransaction,
+    agency_id: Uuid,
+    visits: i64,
+    views: &BTreeMap<Uuid, i64>,
+) -> Result<()> {
     if visits > 0 {
         let p = |i: usize| match db.backend() {
             Backend::Postgres => format!("${i}"),
@@ -455,10 +457,9 @@ pub async fn add_counts(
                 sea_orm::sea_query::ExprTrait::add(Expr::col(article::Column::Views), *n),
             )
             .filter(article::Column::Id.eq(*id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@
 //!
 //! An article's views shown are exact at every moment, whatever a flush does meanwhile: the
 //! articles are read for display under a shared gate (`reading`) that a flush holds exclusively
-//! while it writes views, and each read takes out the views this process has already written
+//! while it commits views, and each read takes out the views this process has already written
 //! (`rebase`); the page then adds every view this process counted (`own_views`). A page read just
 //! before a flush and shown just after it, or kept for a few seconds, counts each view once.
 
@@ -86,8 +86,11 @@ pub struct Counters {
     loaded: AtomicBool,
     /// Visitors seen in the last five minutes: raised when one arrives, recounted at each flush.
     online: AtomicI64,
-    /// Shared by reads of articles for display, exclusive while a flush writes views.
+    /// Shared by reads of articles for display, exclusive while a flush commits views.
     gate: tokio::sync::RwLock<()>,
+    /// One flush at a time (the periodic one, the one at start and the one at shutdown): the views
+    /// a flush writes are those counted and not yet `flushed`.
+    flushing: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Counters {
@@ -237,6 +240,7 @@ impl Counters {
     /// Writes the pending increments (one transaction), forgets expired visitors and recomputes
     /// the visitors online. On a write failure the increments are kept for the next flush.
     pub async fn flush(&self, state: &AppState) -> anyhow::Result<()> {
+        let _one = self.flushing.lock().await;
         let Some(agency_id) = portal_agency(state).await? else {
             return Ok(());
         };
@@ -247,17 +251,6 @@ impl Counters {
             self.loaded.store(true, Ordering::Release);
         }
         let now = state.now().timestamp();
-        let views_waiting = {
-            let m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
-            m.counted.len() != m.flushed.len()
-                || m.counted.iter().any(|(k, n)| m.flushed.get(k) != Some(n))
-        };
-        // Writing views changes what a read for display would see: not while one is under way.
-        let _gate = if views_waiting {
-            Some(self.gate.write().await)
-        } else {
-            None
-        };
         let (visits, views) = {
             let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
             m.seen.retain(|_, t| now - *t < VISIT_WINDOW_SECS);
@@ -268,23 +261,37 @@ impl Counters {
                 .filter(|t| now - **t < ONLINE_WINDOW_SECS)
                 .count();
             self.online.store(online as i64, Ordering::Relaxed);
-            let views: BTreeMap<Uuid, i64> = if views_waiting {
-                m.counted
-                    .iter()
-                    .map(|(k, n)| (*k, n - m.flushed.get(k).copied().unwrap_or(0)))
-                    .filter(|(_, d)| *d != 0)
-                    .collect()
-            } else {
-                BTreeMap::new()
-            };
+            let views: BTreeMap<Uuid, i64> = m
+                .counted
+                .iter()
+                .map(|(k, n)| (*k, n - m.flushed.get(k).copied().unwrap_or(0)))
+                .filter(|(_, d)| *d != 0)
+                .collect();
             (std::mem::take(&mut m.pending_visits), views)
         };
-        if let Err(e) = motcua_store::portal::add_counts(&state.db, agency_id, visits, &views).await
-        {
+        if visits == 0 && views.is_empty() {
+            return Ok(());
+        }
+        let restore = |e: motcua_store::StoreError| {
             let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
             m.pending_visits += visits;
-            return Err(e.into());
-        }
+            anyhow::Error::from(e)
+        };
+        let txn = state.db.begin_write().await.map_err(restore)?;
+        motcua_store::portal::add_counts_in(&state.db, &txn, agency_id, visits, &views)
+            .await
+            .map_err(restore)?;
+        // The commit makes the views visible to reads, and `flushed` takes them out of the reads:
+        // both happen while no read for display is under way. Pages wait at most for this commit,
+        // never for the statements before it.
+        let _gate = if views.is_empty() {
+            None
+        } else {
+            Some(self.gate.write().await)
+        };
+        txn.commit()
+            .await
+            .map_err(|e| restore(motcua_store::StoreError::from(e)))?;
         let mut m = self.memory.lock().unwrap_or_else(|e| e.into_inner());
         for (k, n) in views {
             *m.flushed.entry(k).or_default() += n;
@@ -386,14 +393,22 @@ pub async fn count_pages(
     resp
 }
 
-/// Writes the counters every five seconds until stopped.
-pub async fn run(state: AppState) {
+/// Writes the counters every five seconds, and once more when `stop` fires. A flush is never cut
+/// short (the stop is seen between flushes): a flush aborted after its commit but before its
+/// bookkeeping would write the same views again at the next one.
+pub async fn run(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) {
     let every = std::time::Duration::from_secs(5);
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
-        tick.tick().await;
+        let last = tokio::select! {
+            _ = tick.tick() => false,
+            _ = &mut stop => true,
+        };
         if let Err(e) = state.portal.flush(&state).await {
             tracing::warn!(cause = %e, "could not write the portal's counters");
+        }
+        if last {
+            return;
         }
     }
 }

@@ -221,8 +221,8 @@ impl Application {
     ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
         let notifier = tokio::spawn(crate::notify::run(self.state.clone()));
-        let counters = tokio::spawn(crate::portal::run(self.state.clone()));
-        let state = self.state.clone();
+        let (stop_counters, counters_stopped) = tokio::sync::oneshot::channel();
+        let counters = tokio::spawn(crate::portal::run(self.state.clone(), counters_stopped));
         let result = axum::serve(
             self.listener,
             self.router
@@ -232,11 +232,9 @@ impl Application {
         .await;
         housekeeping.abort();
         notifier.abort();
-        counters.abort();
-        // The last counts counted before the stop.
-        if let Err(e) = state.portal.flush(&state).await {
-            tracing::warn!(cause = %e, "could not write the portal's counters at shutdown");
-        }
+        // The counters write what was counted before the stop, after any flush under way.
+        let _ = stop_counters.send(());
+        let _ = counters.await;
         result
     }
 }

@@ -449,9 +449,7 @@ impl ProcedureData {
                 ));
             }
             if let Some(url) = &c.template_url
-                && !(url.starts_with("https://")
-                    || url.starts_with("http://")
-                    || url.starts_with('/'))
+                && !is_link(url)
             {
                 p.push(problem(
                     format!("components[{i}].template_url"),
@@ -483,6 +481,11 @@ impl ProcedureData {
                 p.push(problem(
                     format!("forms[{i}]"),
                     "biểu mẫu cần tên và đường dẫn",
+                ));
+            } else if !is_link(&f.url) {
+                p.push(problem(
+                    format!("forms[{i}].url"),
+                    "đường dẫn biểu mẫu phải bắt đầu bằng https://, http:// hoặc /",
                 ));
             }
         }
@@ -539,6 +542,14 @@ impl ProcedureData {
             self.result_name
         ))
     }
+}
+
+/// A link a public page may carry: to another site over HTTP(S), or to a path of this one (a
+/// stored form, `/tep-mau/{id}`) — never `javascript:`, `data:` or a protocol-relative `//host`.
+fn is_link(url: &str) -> bool {
+    url.starts_with("https://")
+        || url.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"))
 }
 
 #[cfg(test)]
@@ -631,6 +642,21 @@ pub(crate) mod tests {
                 "allocation"
             ]
         );
+    }
+
+    #[test]
+    fn a_form_must_be_a_link() {
+        let mut p = sample();
+        for bad in ["javascript:alert(1)", "//evil.example/x.pdf", "mau.docx"] {
+            p.forms = vec![Form {
+                name: "Tờ khai".into(),
+                url: bad.into(),
+            }];
+            let fields: Vec<String> = p.validate().into_iter().map(|x| x.field).collect();
+            assert_eq!(fields, ["forms[0].url"], "{bad}");
+        }
+        p.forms[0].url = "/tep-mau/01a21b94-a4c9-770a-927c-122eeaf7cd92".into();
+        assert!(p.validate().is_empty());
     }
 
     #[test]

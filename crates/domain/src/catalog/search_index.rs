@@ -132,9 +132,14 @@ impl SearchIndex {
             .collect()
     }
 
+    /// Whether a document `keep` accepts holds the dictionary's word `w`.
+    fn visible(&self, w: usize, keep: &impl Fn(u32) -> bool) -> bool {
+        self.postings[w].iter().any(|&(d, _)| keep(d))
+    }
+
     /// The dictionary's words within the allowed edits of `word` (one; two from eight letters),
-    /// for a word of at least four letters.
-    fn near(&self, word: &str) -> Vec<String> {
+    /// for a word of at least four letters, held by a document `keep` accepts.
+    fn near(&self, word: &str, keep: &impl Fn(u32) -> bool) -> Vec<String> {
         let len = word.chars().count();
         if len < 4 {
             return Vec::new();
@@ -145,10 +150,12 @@ impl SearchIndex {
         let letters = word.bytes().all(|b| b.is_ascii_alphabetic());
         self.words
             .iter()
-            .filter(|w| w.len().abs_diff(word.len()) <= allowed)
-            .filter(|w| w.bytes().all(|b| b.is_ascii_alphabetic()) == letters)
-            .filter(|w| edits(word, w) <= allowed)
-            .cloned()
+            .enumerate()
+            .filter(|(_, w)| w.len().abs_diff(word.len()) <= allowed)
+            .filter(|(_, w)| w.bytes().all(|b| b.is_ascii_alphabetic()) == letters)
+            .filter(|(_, w)| edits(word, w) <= allowed)
+            .filter(|(i, _)| self.visible(*i, keep))
+            .map(|(_, w)| w.clone())
             .collect()
     }
 
@@ -177,26 +184,28 @@ impl SearchIndex {
             .filter(|(d, _)| keep(*d))
             .collect();
         if found.is_empty() {
-            // Typo tolerance: a word no document starts with is replaced by its near words.
+            // Typo tolerance: a word no accepted document starts with is replaced by its near
+            // words in accepted documents (the words of documents `keep` refuses — drafts, for the
+            // public — neither block nor feed a correction).
             let mut changed = false;
             let fuzzy: Vec<Vec<String>> = terms
                 .iter()
                 .map(|t| {
-                    if self.prefixed(t).is_empty() {
-                        changed = true;
-                        self.near(t)
-                    } else {
+                    if self.prefixed(t).any(|w| self.visible(w, &keep)) {
                         vec![t.clone()]
+                    } else {
+                        changed = true;
+                        self.near(t, &keep)
                     }
                 })
                 .collect();
             if changed && fuzzy.iter().all(|alternatives| !alternatives.is_empty()) {
-                corrected = true;
                 found = self
                     .matching(&fuzzy)
                     .into_iter()
                     .filter(|(d, _)| keep(*d))
                     .collect();
+                corrected = !found.is_empty();
             }
         }
         let total = found.len();
@@ -320,6 +329,25 @@ mod tests {
                 .corrected
         );
         assert!(find(&ix, "xyzxyz").is_empty());
+    }
+
+    #[test]
+    fn refused_documents_neither_feed_nor_block_a_correction() {
+        let ix = index(&[
+            "Cấp giấy phép bưu chính",
+            "Cấp giấy phép hoạt động in",
+            "Đăng ký chinhx",
+        ]);
+        let public = |d: u32| d == 0;
+        // "dongg" is one edit from a word of document 1 only: not offered when 1 is refused, and
+        // the answer is no results, not "corrected".
+        let h = ix.search(&query_terms("hoat dongg"), public, 0, 20);
+        assert_eq!((h.documents.len(), h.total, h.corrected), (0, 0, false));
+        let h = ix.search(&query_terms("buu chinhh"), public, 0, 20);
+        assert_eq!((h.documents, h.corrected), (vec![0], true));
+        // "chinhx" starts a word of the refused document 2 only: it is still corrected to "chinh".
+        let h = ix.search(&query_terms("buu chinhx"), public, 0, 20);
+        assert_eq!((h.documents, h.corrected), (vec![0], true));
     }
 
     #[test]

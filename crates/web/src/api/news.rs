@@ -146,20 +146,17 @@ pub async fn update(
         .await
         .map_err(ApiError::Internal)?
         .map_err(ApiError::Invalid)?;
-    let a = {
-        // The article returned carries its stored views: rebased as a read for display.
-        let _gate = state.portal.reading().await;
-        let mut a = store::update_article(
-            &state.db,
-            &caller.audit_ctx(crate::ops::operation_id()),
-            id,
-            version,
-            write,
-        )
-        .await?;
-        state.portal.rebase(&mut a);
-        a
-    };
+    store::update_article(
+        &state.db,
+        &caller.audit_ctx(crate::ops::operation_id()),
+        id,
+        version,
+        write,
+    )
+    .await?;
+    // Read again for display (its views rebased), not under the gate across the write: a flush
+    // holding its write transaction would wait for the gate while this waited for the writer.
+    let a = crate::portal::article(&state, id).await?;
     crate::pages::home::invalidate(&state);
     let cats = store::categories(&state.db, agency_id).await?;
     Ok(axum::Json(json!(view(&state, &a, &cats))))

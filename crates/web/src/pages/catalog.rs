@@ -449,7 +449,7 @@ pub async fn form_file(
     let editor = viewer.0.as_ref().is_some_and(|c| {
         c.user.agency_id == m.agency_id && access::allows(c.role, Permission::ManageCatalog)
     });
-    if !editor && !media::form_is_public(state.db.conn(), id).await? {
+    if !editor && !store::form_linked(&state.db, id).await? {
         return Err(PageError::NotFound);
     }
     let bytes = if m.size == 0 {
@@ -473,7 +473,8 @@ pub async fn form_file(
             if editor {
                 "private, no-store"
             } else {
-                "public, max-age=3600"
+                // A withdrawn form leaves shared caches within 5 minutes.
+                "public, max-age=300"
             },
         ),
     ] {
