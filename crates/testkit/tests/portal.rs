@@ -334,10 +334,13 @@ async fn portal_story(backend: Backend) {
     // The views shown are exact whenever the counters are written: flushes run all the time while
     // new visitors read the article, and every page shows every view once (a page read during a
     // flush's write once showed one view too few).
+    // Stopped between flushes, never cut short inside one (as the server's own loop is stopped).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flusher = {
         let state = app.state.clone();
+        let stop = stop.clone();
         tokio::spawn(async move {
-            loop {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 state.portal.flush(&state).await.unwrap();
                 tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             }
@@ -358,7 +361,8 @@ async fn portal_story(backend: Backend) {
             "news list after reader {i}: {expected} expected"
         );
     }
-    flusher.abort();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    flusher.await.unwrap();
     app.state.portal.flush(&app.state).await.unwrap();
     let stored = count(
         &app.db,

@@ -239,6 +239,10 @@ impl Counters {
 
     /// Writes the pending increments (one transaction), forgets expired visitors and recomputes
     /// the visitors online. On a write failure the increments are kept for the next flush.
+    ///
+    /// Not cancel-safe: a flush dropped while its commit is under way may have committed views it
+    /// has not yet recorded as written, and the next flush would write them again. Run it to the
+    /// end (`run` is stopped by a signal between flushes, never aborted).
     pub async fn flush(&self, state: &AppState) -> anyhow::Result<()> {
         let _one = self.flushing.lock().await;
         let Some(agency_id) = portal_agency(state).await? else {
