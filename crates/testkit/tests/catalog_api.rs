@@ -19,6 +19,11 @@ fn procedure(code: &str, name: &str) -> Value {
     })
 }
 
+/// A publication: decision 1234/QĐ-BTTTT of 3 May 2027 by the minister, the law in force on 1 July.
+fn decision() -> Value {
+    json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"})
+}
+
 async fn an_editor_drafts_publishes_and_the_public_finds_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.user("bientap@test.vn", Role::Editor, "TTTT").await;
@@ -50,7 +55,7 @@ async fn an_editor_drafts_publishes_and_the_public_finds_it(backend: Backend) {
         0
     );
 
-    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let publish = decision();
     let r = app
         .post_json(
             "/api/v1/procedures/1.004495/publish",
@@ -356,7 +361,7 @@ async fn the_public_pages_search_and_print_with_a_qr_code(backend: Backend) {
         &procedure("1.004495", "Cấp giấy phép bưu chính"),
     )
     .await;
-    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let publish = decision();
     app.post_json(
         "/api/v1/procedures/1.004495/publish",
         Some(&token),
@@ -818,7 +823,7 @@ async fn forms_are_uploaded_and_published_with_the_procedure(backend: Backend) {
     let r = app.post_json("/api/v1/procedures", Some(&token), &p).await;
     assert_eq!(r.status(), 201);
     assert_eq!(app.get(&form_url, None).await.status(), 404);
-    let publish = json!({"decision_number": "1234/QĐ-BTTTT", "decision_date": "2027-05-03", "decision_authority": "minister", "effective_date": "2027-07-01"});
+    let publish = decision();
     let r = app
         .post_json(
             "/api/v1/procedures/1.004495/publish",
