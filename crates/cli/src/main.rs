@@ -238,6 +238,28 @@ impl From<StoreError> for Failure {
     }
 }
 
+/// A use case's error: storage faults keep their exit code (3 when the database is unreachable),
+/// refusals of the input exit 2 with their message.
+impl From<motcua_app::Error> for Failure {
+    fn from(e: motcua_app::Error) -> Self {
+        use motcua_app::Error as E;
+        match e {
+            E::Store(e) => e.into(),
+            E::Internal(e) => e.into(),
+            E::Invalid(problems) => Self::input(
+                problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.field, p.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            E::Refused(why) | E::Stale(why) | E::Partner(why) => Self::input(why),
+            E::NotAllowed { reason, .. } => Self::input(reason),
+            other => anyhow::Error::new(other).into(),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {

@@ -182,9 +182,7 @@ pub async fn pdf(cmd: PdfCommand, config: &Config) -> Result<(), Failure> {
             let data = read(&file)?;
             let store = if trust.is_empty() {
                 let db = connect(config).await?;
-                let store = signing::trust_store(db.conn())
-                    .await
-                    .map_err(Failure::from)?;
+                let store = signing::trust_store(&db).await.map_err(Failure::from)?;
                 if store.roots().is_empty() {
                     return Err(Failure::input(
                         "this installation has no trusted root yet (run `motcua pki init` or `motcua demo`), or give --trust FILE",
@@ -296,7 +294,7 @@ pub async fn pki(cmd: PkiCommand, config: &Config) -> Result<(), Failure> {
             Ok(())
         }
         PkiCommand::Root { out } => {
-            let pem = signing::roots_pem(db.conn()).await?;
+            let pem = signing::roots_pem(&db).await?;
             if pem.is_empty() {
                 return Err(Failure::input(
                     "no trusted root yet: run `motcua pki init` or `motcua demo`",

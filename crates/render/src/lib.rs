@@ -4,4 +4,5 @@
 
 pub mod catalog_sheet;
 pub mod markdown;
+pub mod qr;
 pub mod table;

@@ -215,7 +215,7 @@ async fn documents_are_issued_signed_exchanged_and_handled(backend: Backend) {
     let r = a.get(&pdf_path, Some(&a_leader)).await;
     assert_eq!(r.status(), 200);
     let pdf = r.bytes().await.unwrap().to_vec();
-    let trust = signing::trust_store(a.db.conn()).await.unwrap();
+    let trust = signing::trust_store(&a.db).await.unwrap();
     let report = motcua_sign::verify_pdf(&pdf, &trust, chrono::Utc::now().timestamp()).unwrap();
     assert!(report.valid, "{report:#?}");
     let signers: Vec<&str> = report
@@ -226,7 +226,7 @@ async fn documents_are_issued_signed_exchanged_and_handled(backend: Backend) {
     assert_eq!(signers, ["Nguyễn Huy Dũng", ministry.name.as_str()]);
     motcua_testkit::outside_validators_judge_valid(
         &std::env::temp_dir().join(format!("motcua-doc-{}-{backend:?}", std::process::id())),
-        &signing::roots_pem(a.db.conn()).await.unwrap(),
+        &signing::roots_pem(&a.db).await.unwrap(),
         &pdf,
         2,
     );

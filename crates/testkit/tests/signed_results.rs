@@ -143,7 +143,7 @@ async fn results_are_signed_by_the_officer_and_the_agency(backend: Backend) {
         signed.content.starts_with(&unsigned),
         "the signatures are incremental updates of the result"
     );
-    let trust = signing::trust_store(app.db.conn()).await.unwrap();
+    let trust = signing::trust_store(&app.db).await.unwrap();
     let report = motcua_sign::verify_pdf(&signed.content, &trust, Utc::now().timestamp()).unwrap();
     assert!(report.valid, "{report:#?}");
     let signers: Vec<&str> = report
@@ -158,7 +158,7 @@ async fn results_are_signed_by_the_officer_and_the_agency(backend: Backend) {
             "motcua-signed-result-{}-{backend:?}",
             std::process::id()
         )),
-        &signing::roots_pem(app.db.conn()).await.unwrap(),
+        &signing::roots_pem(&app.db).await.unwrap(),
         &signed.content,
         2,
     );

@@ -78,6 +78,18 @@ impl Caller {
         }
     }
 
+    /// The caller as the use cases see them: ids, role and this request's operation id, without
+    /// the account row (personal data, password hash) or the session secret.
+    pub fn actor(&self) -> motcua_app::Actor {
+        motcua_app::Actor {
+            account_id: self.user.id,
+            agency_id: self.user.agency_id,
+            unit_id: self.user.unit_id,
+            role: self.role,
+            request_id: crate::ops::operation_id(),
+        }
+    }
+
     /// The unit ids reachable in `scope`: `None` means every unit.
     pub async fn units_in(
         &self,

@@ -1196,11 +1196,15 @@ async fn sign_results(
         .map(|a| a.organ_id.clone());
     let person = state
         .signing
-        .of_account(conn, caller.user.id)
+        .of_account(&state.db, caller.user.id)
         .await
         .map_err(unavailable)?;
     let organisation = match &organ {
-        Some(o) => state.signing.of_organ(conn, o).await.map_err(unavailable)?,
+        Some(o) => state
+            .signing
+            .of_organ(&state.db, o)
+            .await
+            .map_err(unavailable)?,
         None => None,
     };
     if person.is_none() && organisation.is_none() {

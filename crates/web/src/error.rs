@@ -9,6 +9,7 @@ use crate::ops::operation_id;
 use crate::pages::render_error_page;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motcua_app::Error as AppError;
 use motcua_store::StoreError;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -267,6 +268,9 @@ pub enum PageError {
     NotFound,
     #[error("csrf")]
     Csrf,
+    /// A use case refused the input or the action (422, 409, 413): a page that says why.
+    #[error("refused")]
+    Refused { status: StatusCode, message: String },
     #[error("storage")]
     Store(#[from] StoreError),
     #[error("internal")]
@@ -291,6 +295,9 @@ impl IntoResponse for PageError {
                 "Phiên biểu mẫu không hợp lệ",
                 "Biểu mẫu đã hết hạn hoặc không được gửi từ trang của hệ thống. Vui lòng tải lại trang và gửi lại.".to_owned(),
             ),
+            Self::Refused { status, message } => {
+                (*status, "Không thực hiện được", message.clone())
+            }
             Self::Store(e) => {
                 let (s, _, m, _) = store_parts(e);
                 (s, "Không thực hiện được", m)
@@ -305,5 +312,169 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The one conversion of a use case's error into the API's (status, code and `details` are
+/// tested below); messages come from the use case, never parsed here.
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(problems) => Self::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| FieldError::new(p.field, p.message))
+                    .collect(),
+            ),
+            AppError::NotFound => Self::NotFound,
+            AppError::Forbidden => Self::Forbidden,
+            AppError::NotAllowed { reason, allowed } => Self::NotAllowed {
+                message: reason,
+                allowed,
+            },
+            AppError::Refused(why) | AppError::Stale(why) | AppError::Partner(why) => {
+                Self::Conflict(why)
+            }
+            AppError::Rejected(rows) => Self::ImportRejected(rows),
+            AppError::TooLarge => Self::PayloadTooLarge,
+            AppError::Store(e) => Self::Store(e),
+            AppError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+/// The same conversion for pages: a refusal is a page that says why with its status (a 409 or
+/// 422 never becomes a 500).
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => Self::NotFound,
+            AppError::Forbidden => Self::Forbidden,
+            AppError::Store(e) => Self::Store(e),
+            AppError::Internal(e) => Self::Internal(e),
+            other => {
+                let (status, _, message, _) = ApiError::from(other).parts();
+                Self::Refused { status, message }
+            }
+        }
+    }
+}
+
 pub type ApiResult<T> = Result<T, ApiError>;
 pub type PageResult<T> = Result<T, PageError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motcua_app::Problem;
+
+    fn api(e: AppError) -> (u16, &'static str, String, Value) {
+        let (status, code, message, details) = ApiError::from(e).parts();
+        (status.as_u16(), code, message, details)
+    }
+
+    #[test]
+    fn every_use_case_error_has_its_status_code_and_details_in_the_api() {
+        let rows = json!([{"row": 2, "column": "code", "message": "trùng"}]);
+        let table: Vec<(AppError, u16, &str, Value)> = vec![
+            (
+                AppError::Invalid(vec![Problem::new("applicant.name", "Cần nhập họ tên.")]),
+                422,
+                "validation_failed",
+                json!({"fields": [{"field": "applicant.name", "message": "Cần nhập họ tên."}]}),
+            ),
+            (AppError::NotFound, 404, "not_found", Value::Null),
+            (AppError::Forbidden, 403, "forbidden", Value::Null),
+            (
+                AppError::NotAllowed {
+                    reason: "không được".into(),
+                    allowed: vec!["assign".into()],
+                },
+                409,
+                "action_not_allowed",
+                json!({"allowed_actions": ["assign"]}),
+            ),
+            (
+                AppError::Refused("đã đánh giá".into()),
+                409,
+                "conflict",
+                Value::Null,
+            ),
+            (
+                AppError::Stale("đã thay đổi".into()),
+                409,
+                "conflict",
+                Value::Null,
+            ),
+            (
+                AppError::Partner("bên kia từ chối".into()),
+                409,
+                "conflict",
+                Value::Null,
+            ),
+            (
+                AppError::Rejected(rows.clone()),
+                422,
+                "import_rejected",
+                json!({"rows": rows}),
+            ),
+            (AppError::TooLarge, 413, "payload_too_large", Value::Null),
+            (
+                AppError::Store(StoreError::NotFound),
+                404,
+                "not_found",
+                Value::Null,
+            ),
+            (
+                AppError::Internal(anyhow::anyhow!("cause")),
+                500,
+                "internal_error",
+                Value::Null,
+            ),
+        ];
+        for (error, status, code, details) in table {
+            let name = format!("{error:?}");
+            let got = api(error);
+            assert_eq!((got.0, got.1, &got.3), (status, code, &details), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_use_case_message_reaches_the_client_unchanged() {
+        assert_eq!(
+            api(AppError::Refused("đã đánh giá".into())).2,
+            "đã đánh giá"
+        );
+        assert_eq!(
+            api(AppError::NotAllowed {
+                reason: "không được lúc này".into(),
+                allowed: vec![]
+            })
+            .2,
+            "không được lúc này"
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_a_page_with_its_status_never_a_500() {
+        for (error, status) in [
+            (AppError::invalid("tieu_de", "Cần nhập tiêu đề."), 422),
+            (AppError::Stale("đã thay đổi".into()), 409),
+            (AppError::Refused("không được".into()), 409),
+            (AppError::TooLarge, 413),
+        ] {
+            match PageError::from(error) {
+                PageError::Refused { status: s, message } => {
+                    assert_eq!(s.as_u16(), status);
+                    assert!(!message.is_empty());
+                }
+                other => panic!("{other:?} is not a refusal page"),
+            }
+        }
+        assert!(matches!(
+            PageError::from(AppError::NotFound),
+            PageError::NotFound
+        ));
+        assert!(matches!(
+            PageError::from(AppError::Forbidden),
+            PageError::Forbidden
+        ));
+    }
+}

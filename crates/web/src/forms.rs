@@ -127,7 +127,8 @@ pub async fn pdf(
             };
             set(&mut data, "officer", json!(receiver));
             set(&mut data, "date_words", json!(words_date(d.received_at)));
-            let qr = crate::pages::qr_svg(&lookup_link).map_err(ApiError::Internal)?;
+            let qr =
+                motcua_render::qr::svg(&lookup_link).map_err(|e| ApiError::Internal(e.into()))?;
             set(&mut data, "qr_svg", json!(qr));
         }
         Form::SupplementRequest => {

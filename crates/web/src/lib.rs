@@ -4,7 +4,6 @@
 
 pub mod api;
 pub mod auth;
-pub mod config;
 pub mod demo;
 pub mod dossier;
 pub mod error;
@@ -13,6 +12,8 @@ pub mod health;
 pub mod index766;
 pub mod json;
 pub mod limiter;
+pub mod links;
+pub mod multipart;
 pub mod news;
 pub mod notify;
 pub mod official;
@@ -21,10 +22,9 @@ pub mod pages;
 pub mod portal;
 pub mod scorecard;
 pub mod signin;
-pub mod signing;
 pub mod startup;
 pub mod state;
 pub mod users;
 
-pub use config::Config;
+pub use motcua_app::{Config, config, signing};
 pub use startup::Application;

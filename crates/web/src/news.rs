@@ -250,7 +250,7 @@ pub async fn store_media(
     if !t.is_video() && bytes.len() > IMAGE_LIMIT {
         return Err(ApiError::PayloadTooLarge);
     }
-    let name = crate::api::dossier::upload_name(name);
+    let name = crate::multipart::upload_name(name);
     let ctx = caller.audit_ctx(crate::ops::operation_id());
     Ok(store::store_media(
         &state.db,

@@ -82,19 +82,22 @@ pub async fn render_and_sign(
             tracing::error!(error = %e, "official document typesetting failed");
             "không dàn trang được văn bản (lỗi hệ thống, đã ghi nhật ký)".to_owned()
         })?;
-    let conn = state.db.conn();
     let unavailable = |e: anyhow::Error| {
         tracing::error!(error = %e, "signing keys unavailable");
         "không dùng được chứng thư số để ký; báo quản trị hệ thống".to_owned()
     };
     let person = state
         .signing
-        .of_account(conn, caller.user.id)
+        .of_account(&state.db, caller.user.id)
         .await
         .map_err(unavailable)?;
     let organ = org.agency(d.agency_id).map(|a| a.organ_id.clone());
     let organisation = match &organ {
-        Some(o) => state.signing.of_organ(conn, o).await.map_err(unavailable)?,
+        Some(o) => state
+            .signing
+            .of_organ(&state.db, o)
+            .await
+            .map_err(unavailable)?,
         None => None,
     };
     let signature_state = match (&person, &organisation) {

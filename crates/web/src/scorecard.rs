@@ -12,63 +12,23 @@ use crate::state::AppState;
 use chrono::{Datelike, NaiveDate};
 use motcua_domain::catalog::VersionStatus;
 use motcua_domain::dossier::stats::Counter;
+pub use motcua_domain::plan::period::Period;
 use motcua_domain::plan::{Field, Measure, Status, status};
 use motcua_store::plan as store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-/// A period of whole months, `from..=to` (Vietnam time).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl Period {
-    /// The calendar year.
-    pub fn year(year: i32) -> Option<Self> {
-        Some(Self {
-            from: NaiveDate::from_ymd_opt(year, 1, 1)?,
-            to: NaiveDate::from_ymd_opt(year, 12, 31)?,
-        })
-    }
-
-    /// From the first day of month `from` to the last day of month `to` (`YYYY-MM`).
-    pub fn months(from: &str, to: &str) -> Option<Self> {
-        let first =
-            |s: &str| NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d").ok();
-        let from = first(from)?;
-        let to_first = first(to)?;
-        let to = to_first
-            .checked_add_months(chrono::Months::new(1))?
-            .pred_opt()?;
-        (from <= to && from.year() >= 2000 && to.year() <= 2100).then_some(Self { from, to })
-    }
-
-    pub fn from_month(&self) -> i32 {
-        self.from.year() * 100 + self.from.month() as i32
-    }
-
-    pub fn to_month(&self) -> i32 {
-        self.to.year() * 100 + self.to.month() as i32
-    }
-
-    /// `[start, end)` as instants.
-    pub fn instants(&self) -> (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) {
-        let at = |d: NaiveDate| {
-            motcua_domain::time::from_local(d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        };
-        (at(self.from), at(self.to.succ_opt().unwrap_or(self.to)))
-    }
-
-    /// Whether the period has ended (Vietnam time).
-    pub fn over(&self) -> bool {
-        chrono::Utc::now()
-            .with_timezone(&motcua_domain::time::VN_OFFSET)
-            .date_naive()
-            > self.to
-    }
+/// A register's figure from its items.
+pub fn fraction_of(
+    kind: motcua_domain::plan::RegisterKind,
+    items: &[motcua_store::register::Item],
+) -> Option<(f64, f64)> {
+    let rows: Vec<(String, f64, f64)> = items
+        .iter()
+        .map(|i| (i.status.clone(), i.planned_amount, i.actual_amount))
+        .collect();
+    motcua_domain::plan::register_fraction(kind, &rows)
 }
 
 /// A target's figure.
@@ -467,7 +427,7 @@ pub async fn scorecard(
             docs[key][d].as_f64().unwrap_or_default(),
         )
     };
-    let over = period.over();
+    let over = period.over_at(chrono::Utc::now());
     let mut out = Vec::with_capacity(targets.len());
     for t in targets {
         let (fraction, note): (Option<Fraction>, String) =
@@ -501,8 +461,7 @@ pub async fn scorecard(
                             .filter(|i| i.register == r.id)
                             .cloned()
                             .collect();
-                        let f = crate::api::register::fraction_of(r.kind, &items)
-                            .and_then(|(n, d)| Fraction::of(n, d));
+                        let f = fraction_of(r.kind, &items).and_then(|(n, d)| Fraction::of(n, d));
                         let note = if items.is_empty() {
                             format!("sổ «{}» chưa có mục nào", r.label)
                         } else {

@@ -8,6 +8,7 @@ pub mod outcome;
 pub mod roles;
 pub mod state;
 pub mod stats;
+pub mod upload;
 
 pub use extension::{ExtensionError, check_extension};
 pub use outcome::{Assessment, Outcome, Pause, Progress, Timeline, assess};

@@ -315,8 +315,8 @@ pub async fn upload_procedure_file(
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     use motcua_domain::catalog::form_file::{FORM_LIMIT, FormFileType, form_url};
-    let (name, bytes) = crate::api::dossier::read_one_file(&headers, body, FORM_LIMIT).await?;
-    let name = crate::api::dossier::upload_name(&name);
+    let (name, bytes) = crate::multipart::read_one_file(&headers, body, FORM_LIMIT).await?;
+    let name = crate::multipart::upload_name(&name);
     if bytes.is_empty() {
         return Err(ApiError::Invalid(vec![FieldError::new("file", "tệp rỗng")]));
     }

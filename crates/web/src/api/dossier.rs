@@ -27,145 +27,8 @@ use uuid::Uuid;
 // ---------------------------------------------------------------------------------------------
 // Uploads
 
-/// The file types accepted, by extension, and how their content is recognised.
-const TYPES: [(&str, &str); 6] = [
-    ("pdf", "application/pdf"),
-    ("png", "image/png"),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-];
-
-/// The content type of a file whose bytes really are what its name says; `Err` with the reason
-/// otherwise.
-pub fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let Some((_, ct)) = TYPES.iter().find(|(e, _)| *e == ext) else {
-        return Err("chỉ nhận tệp PDF, PNG, JPEG, DOCX hoặc XLSX".into());
-    };
-    let contains = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    let ok = match ext.as_str() {
-        "pdf" => bytes.starts_with(b"%PDF-"),
-        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
-        "jpg" | "jpeg" => bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
-        "docx" => bytes.starts_with(b"PK\x03\x04") && contains(b"word/"),
-        "xlsx" => bytes.starts_with(b"PK\x03\x04") && contains(b"xl/"),
-        _ => false,
-    };
-    if bytes.is_empty() {
-        return Err("tệp rỗng".into());
-    }
-    if !ok {
-        return Err(format!(
-            "nội dung tệp không phải là {} như tên tệp cho biết",
-            ext.to_uppercase()
-        ));
-    }
-    Ok(ct)
-}
-
-/// Every field of a multipart form and its files (`(field, file name, bytes)`): at most `limit`
-/// bytes per file (413 beyond) and eight files. Fields without a file name are text.
-pub async fn read_multipart(
-    headers: &HeaderMap,
-    body: Body,
-    limit: usize,
-) -> Result<
-    (
-        std::collections::HashMap<String, String>,
-        Vec<(String, String, Vec<u8>)>,
-    ),
-    ApiError,
-> {
-    if let Some(len) = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        && len > limit * 8 + 256 * 1024
-    {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    let ct = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let boundary = multer::parse_boundary(ct).map_err(|_| ApiError::UnsupportedMediaType)?;
-    let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new()
-            .whole_stream((limit * 8 + 256 * 1024) as u64)
-            .per_field(limit as u64),
-    );
-    let mut mp =
-        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-    let too_large = |e: &multer::Error| {
-        matches!(
-            e,
-            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
-        )
-    };
-    let mut fields = std::collections::HashMap::new();
-    let mut files = Vec::new();
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if too_large(&e) => return Err(ApiError::PayloadTooLarge),
-            Err(e) => return Err(ApiError::BadRequest(format!("multipart: {e}"))),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = field.bytes().await.map_err(|e| {
-            if too_large(&e) {
-                ApiError::PayloadTooLarge
-            } else {
-                ApiError::BadRequest(format!("multipart: {e}"))
-            }
-        })?;
-        match file_name {
-            Some(f) if !f.is_empty() && !bytes.is_empty() => {
-                if files.len() >= 8 {
-                    return Err(ApiError::PayloadTooLarge);
-                }
-                files.push((name, f, bytes.to_vec()));
-            }
-            Some(_) => {}
-            None => {
-                fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
-            }
-        }
-    }
-    Ok((fields, files))
-}
-
-/// The one file of a `multipart/form-data` body, at most `limit` bytes.
-pub async fn read_one_file(
-    headers: &HeaderMap,
-    body: Body,
-    limit: usize,
-) -> Result<(String, Vec<u8>), ApiError> {
-    let (_, mut files) = read_multipart(headers, body, limit).await?;
-    match files.len() {
-        0 => Err(ApiError::Invalid(vec![FieldError::new(
-            "file",
-            "chưa chọn tệp để tải lên",
-        )])),
-        1 => Ok(files.pop().map(|(_, n, b)| (n, b)).unwrap_or_default()),
-        _ => Err(ApiError::Invalid(vec![FieldError::new(
-            "file",
-            "mỗi lần chỉ tải lên một tệp",
-        )])),
-    }
-}
+pub use crate::multipart::{percent, read_multipart, read_one_file, upload_name};
+pub use motcua_domain::dossier::upload::check_file;
 
 /// The public endpoints' limit per client.
 fn public_limit(state: &AppState, client: &str) -> Result<(), ApiError> {
@@ -429,7 +292,7 @@ pub async fn pdf_response(
     d: &dossier::Model,
     form: motcua_forms::Form,
 ) -> ApiResult<Response> {
-    let base = crate::pages::base_url(state, headers);
+    let base = crate::links::base_url(state, headers);
     let pdf = crate::forms::pdf(state, &base, d, form).await?;
     Ok((
         [
@@ -476,31 +339,6 @@ pub async fn file_response(state: &AppState, dossier_id: Uuid, id: Uuid) -> ApiR
         f.content,
     )
         .into_response())
-}
-
-/// The name an uploaded file is kept under: NFC, without a client's folders (`C:\\…\\x.pdf`,
-/// `../x.pdf`) or control characters, at most 200 characters.
-pub(crate) fn upload_name(name: &str) -> String {
-    motcua_domain::catalog::fold::nfc(name.trim())
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect()
-}
-
-/// A file name percent-encoded for `filename*=UTF-8''…` (RFC 5987).
-pub(crate) fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The version an `If-Match` header names (`"N"`, `W/"N"` or `N`).

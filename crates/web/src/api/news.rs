@@ -112,7 +112,8 @@ pub async fn create(
         write,
     )
     .await?;
-    crate::pages::home::invalidate(&state);
+    // The home and article pages keep their reads a few seconds: drop them.
+    state.portal.forget_pages();
     let cats = store::categories(&state.db, agency_id).await?;
     Ok((
         StatusCode::CREATED,
@@ -157,7 +158,8 @@ pub async fn update(
     // Read again for display (its views rebased), not under the gate across the write: a flush
     // holding its write transaction would wait for the gate while this waited for the writer.
     let a = crate::portal::article(&state, id).await?;
-    crate::pages::home::invalidate(&state);
+    // The home and article pages keep their reads a few seconds: drop them.
+    state.portal.forget_pages();
     let cats = store::categories(&state.db, agency_id).await?;
     Ok(axum::Json(json!(view(&state, &a, &cats))))
 }
@@ -174,7 +176,7 @@ pub async fn upload(
     body: Body,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     let (name, bytes) =
-        crate::api::dossier::read_one_file(&headers, body, state.config.media_limit_bytes).await?;
+        crate::multipart::read_one_file(&headers, body, state.config.media_limit_bytes).await?;
     let m = crate::news::store_media(&state, &caller, &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,

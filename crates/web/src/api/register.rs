@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use chrono::NaiveDate;
 use motcua_domain::account::Role;
-use motcua_domain::plan::{Register, RegisterKind, item_status_label, register, register_fraction};
+use motcua_domain::plan::{Register, RegisterKind, item_status_label, register};
 use motcua_store::register as store;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -35,15 +35,6 @@ pub fn item_json(i: &store::Item) -> Value {
     })
 }
 
-/// A register's figure from its items.
-pub fn fraction_of(kind: RegisterKind, items: &[store::Item]) -> Option<(f64, f64)> {
-    let rows: Vec<(String, f64, f64)> = items
-        .iter()
-        .map(|i| (i.status.clone(), i.planned_amount, i.actual_amount))
-        .collect();
-    register_fraction(kind, &rows)
-}
-
 /// The items of a register for the plan's year, with its figure.
 #[utoipa::path(get, path = "/api/v1/plans/{year}/registers/{register}", tag = "plan", operation_id = "register_items",
     security(("bearer" = [])),
@@ -56,7 +47,7 @@ pub async fn list_items(
 ) -> ApiResult<axum::Json<Value>> {
     let r = register_named(&id)?;
     let items = store::items(state.db.conn(), caller.user.agency_id, year, Some(r.id)).await?;
-    let f = fraction_of(r.kind, &items);
+    let f = crate::scorecard::fraction_of(r.kind, &items);
     Ok(axum::Json(json!({
         "register": r.id, "label": r.label, "year": year, "kind": format!("{:?}", r.kind).to_lowercase(),
         "statuses": r.kind.statuses(),

@@ -3,9 +3,9 @@
 //! checks authenticity and integrity; Decree 130/2018/NĐ-CP art. 9: how a signature is checked).
 
 use super::ErrorEnvelope;
-use crate::api::dossier::read_one_file;
 use crate::auth::ClientIp;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::multipart::read_one_file;
 use crate::signin::limiter_key;
 use crate::state::AppState;
 use axum::body::Body;
@@ -56,7 +56,7 @@ pub async fn check(state: &AppState, bytes: Vec<u8>) -> ApiResult<motcua_sign::V
             "chưa chọn tệp PDF",
         )]));
     }
-    let trust = crate::signing::trust_store(state.db.conn()).await?;
+    let trust = crate::signing::trust_store(&state.db).await?;
     let now = chrono::Utc::now().timestamp();
     tokio::task::spawn_blocking(move || motcua_sign::verify_pdf(&bytes, &trust, now))
         .await
@@ -68,6 +68,6 @@ pub async fn check(state: &AppState, bytes: Vec<u8>) -> ApiResult<motcua_sign::V
 #[utoipa::path(get, path = "/api/v1/pki/roots", tag = "signature", operation_id = "pki_roots",
     responses((status = 200, description = "PEM certificates", content_type = "application/x-pem-file")))]
 pub async fn pki_roots(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
-    let pem = crate::signing::roots_pem(state.db.conn()).await?;
+    let pem = crate::signing::roots_pem(&state.db).await?;
     Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], pem))
 }

@@ -70,15 +70,9 @@ pub struct ListParams {
 
 const PER_PAGE: u64 = 25;
 
+/// A query value percent-encoded (the unreserved characters of RFC 3986 kept).
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    crate::multipart::percent(s)
 }
 
 pub async fn list(
@@ -460,7 +454,7 @@ pub async fn form_file(
     let ext = m.file_name.rsplit('.').next().unwrap_or("bin");
     let disposition = format!(
         "attachment; filename=\"mau.{ext}\"; filename*=UTF-8''{}",
-        crate::api::dossier::percent(&m.file_name)
+        crate::multipart::percent(&m.file_name)
     );
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();

@@ -3,7 +3,7 @@
 //! the public look-up with the rating, and the statistics. Every form is a plain POST.
 
 use super::{Layout, html};
-use crate::api::dossier::{self as api, QueueParams, check_file, queue_query, stats_json};
+use crate::api::dossier::{self as api, QueueParams, queue_query, stats_json};
 use crate::auth::{Caller, CsrfToken, PageUser, ViewDossierStats, Viewer, verify_csrf};
 use crate::dossier::{
     self as svc, ActionError, ActionRequest, ApplicantIn, ComponentIn, FileRequest, PostalIn,
@@ -237,7 +237,8 @@ async fn file_page(
     }
 }
 
-use crate::api::dossier::read_multipart;
+use crate::multipart::read_multipart;
+use motcua_domain::dossier::upload::check_file;
 
 fn form_of(f: &HashMap<String, String>) -> FileFormData {
     let g = |k: &str| f.get(k).cloned().unwrap_or_default();

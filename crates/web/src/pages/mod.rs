@@ -360,30 +360,9 @@ pub async fn app_css() -> Response {
 
 pub use motcua_domain::time::format_vn as vn_time;
 
-/// The address users reach motcua at: `public_url`, else the request's host.
-pub fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    match state.config.public_url.as_deref() {
-        Some(u) => u.trim_end_matches('/').to_owned(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .filter(|h| {
-                    h.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-                })
-                .unwrap_or("localhost");
-            format!("http://{host}")
-        }
-    }
-}
+pub use crate::links::base_url;
 
 /// A QR code of `link`, as SVG.
 pub fn qr_svg(link: &str) -> Result<String, anyhow::Error> {
-    let qr = qrcode::QrCode::new(link.as_bytes())?;
-    Ok(qr
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(132, 132)
-        .quiet_zone(true)
-        .build())
+    Ok(motcua_render::qr::svg(link)?)
 }

@@ -3,9 +3,9 @@
 //! write, schedule and publish.
 
 use super::{Layout, html};
-use crate::api::dossier::read_multipart;
 use crate::auth::{CsrfToken, PageUser, PublishNews, Viewer, verify_csrf};
 use crate::error::{FieldError, PageError, PageResult, message_for};
+use crate::multipart::read_multipart;
 use crate::news::{ArticleRequest, checked, media_url};
 use crate::pages::dossier::api_to_page;
 use crate::state::AppState;

@@ -308,7 +308,7 @@ pub async fn register_page(
             .into_iter()
             .map(|a| (a.id, a.full_name))
             .collect();
-    let figure = match crate::api::register::fraction_of(r.kind, &items) {
+    let figure = match crate::scorecard::fraction_of(r.kind, &items) {
         None => "chưa có dữ liệu".to_owned(),
         Some((n, _)) if r.kind == motcua_domain::plan::RegisterKind::Count => format!("{n} đơn vị"),
         Some((n, d)) => format!("{n} / {d} — {}", shown(Some(n / d), "share")),

@@ -3,9 +3,9 @@
 //! art. 20; Decree 130/2018/NĐ-CP art. 9).
 
 use super::{Layout, html};
-use crate::api::dossier::read_multipart;
 use crate::auth::{CsrfToken, Viewer, verify_csrf};
 use crate::error::{ApiError, PageResult};
+use crate::multipart::read_multipart;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Body;

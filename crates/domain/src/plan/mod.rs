@@ -8,6 +8,8 @@
 //! kept with evidence. A target whose source has no data for the period is "no data", never 0%
 //! or 100%.
 
+pub mod period;
+
 /// A field of the plan (lĩnh vực cải cách).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {

@@ -17,7 +17,6 @@ use motcua_sign::trust::{self, common_name};
 use motcua_sign::{Signer, SoftwareSigner, TrustStore};
 use motcua_store::pki::{self as store, Credential, NewAuthority, NewCredential};
 use motcua_store::{AuditCtx, Db};
-use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 use x509_cert::Certificate;
 
@@ -313,14 +312,14 @@ pub fn load_credential(c: Credential, passphrase: &KeyPassphrase) -> anyhow::Res
 
 /// The roots this installation trusts (its own PKI's and imported ones) and the certificates of
 /// revoked credentials.
-pub async fn trust_store(conn: &impl ConnectionTrait) -> anyhow::Result<TrustStore> {
+pub async fn trust_store(db: &Db) -> anyhow::Result<TrustStore> {
     let mut trust = TrustStore::new();
-    for a in store::authorities(conn).await? {
+    for a in store::authorities(db.conn()).await? {
         if a.kind == "root" {
             trust.add_root(Certificate::from_der(&a.certificate)?);
         }
     }
-    for c in store::credentials(conn).await? {
+    for c in store::credentials(db.conn()).await? {
         if c.revoked_at.is_some() {
             trust.revoke(&Certificate::from_der(&c.certificate)?)?;
         }
@@ -329,9 +328,9 @@ pub async fn trust_store(conn: &impl ConnectionTrait) -> anyhow::Result<TrustSto
 }
 
 /// The trusted roots as PEM (for `motcua pki root` and `GET /api/v1/pki/roots`).
-pub async fn roots_pem(conn: &impl ConnectionTrait) -> anyhow::Result<String> {
+pub async fn roots_pem(db: &Db) -> anyhow::Result<String> {
     let mut out = String::new();
-    for a in store::authorities(conn).await? {
+    for a in store::authorities(db.conn()).await? {
         if a.kind == "root" {
             let cert = Certificate::from_der(&a.certificate)?;
             out.push_str(
@@ -389,13 +388,13 @@ impl SigningService {
     /// The person's usable credential, decrypted.
     pub async fn of_account(
         &self,
-        conn: &impl ConnectionTrait,
+        db: &Db,
         account_id: Uuid,
     ) -> anyhow::Result<Option<std::sync::Arc<Loaded>>> {
         if self.passphrase.is_none() {
             return Ok(None);
         }
-        match store::credential_of_account(conn, account_id).await? {
+        match store::credential_of_account(db.conn(), account_id).await? {
             Some(c) => Ok(Some(self.load(c).await?)),
             None => Ok(None),
         }
@@ -404,13 +403,13 @@ impl SigningService {
     /// The agency's usable organisation credential, decrypted.
     pub async fn of_organ(
         &self,
-        conn: &impl ConnectionTrait,
+        db: &Db,
         organ_id: &str,
     ) -> anyhow::Result<Option<std::sync::Arc<Loaded>>> {
         if self.passphrase.is_none() {
             return Ok(None);
         }
-        match store::credential_of_organ(conn, organ_id).await? {
+        match store::credential_of_organ(db.conn(), organ_id).await? {
             Some(c) => Ok(Some(self.load(c).await?)),
             None => Ok(None),
         }
