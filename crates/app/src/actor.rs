@@ -18,6 +18,20 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The unit ids reachable in `scope`: `None` means every unit of the agency.
+    pub async fn units_in(
+        &self,
+        app: &crate::App,
+        scope: motcua_domain::access::Scope,
+    ) -> Result<Option<Vec<Uuid>>, motcua_store::StoreError> {
+        match scope {
+            motcua_domain::access::Scope::All => Ok(None),
+            motcua_domain::access::Scope::OwnUnit => {
+                Ok(Some(app.org().await?.subtree(self.unit_id)))
+            }
+        }
+    }
+
     /// The audit context of the changes this actor makes.
     pub fn audit_ctx(&self) -> AuditCtx {
         AuditCtx {

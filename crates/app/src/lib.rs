@@ -11,6 +11,7 @@
 pub mod actor;
 pub mod config;
 pub mod context;
+pub mod dossier;
 pub mod error;
 pub mod signing;
 

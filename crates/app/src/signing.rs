@@ -341,6 +341,22 @@ pub async fn roots_pem(db: &Db) -> anyhow::Result<String> {
     Ok(out)
 }
 
+/// The verdict on every signature of a PDF against this installation's roots (Decree 30/2020/NĐ-CP
+/// art. 20: the recipient checks authenticity and integrity; Decree 130/2018/NĐ-CP art. 9),
+/// computed off the async threads (parsing and ECDSA are CPU work). An empty or unreadable file is
+/// a problem of the field `file`.
+pub async fn verify_pdf(db: &Db, bytes: Vec<u8>) -> crate::Result<motcua_sign::VerifyReport> {
+    if bytes.is_empty() {
+        return Err(crate::Error::invalid("file", "chưa chọn tệp PDF"));
+    }
+    let trust = trust_store(db).await?;
+    let now = chrono::Utc::now().timestamp();
+    tokio::task::spawn_blocking(move || motcua_sign::verify_pdf(&bytes, &trust, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("verification task: {e}"))?
+        .map_err(|e| crate::Error::invalid("file", e.to_string()))
+}
+
 /// Signing in the running server: the passphrase read at start, decrypted keys kept in memory
 /// (decrypting costs a deliberate PBKDF2), revocation and validity read from the database each time.
 pub struct SigningService {

@@ -31,6 +31,12 @@ impl FieldError {
     }
 }
 
+impl From<motcua_app::Problem> for FieldError {
+    fn from(p: motcua_app::Problem) -> Self {
+        Self::new(p.field, p.message)
+    }
+}
+
 /// The message for `field` among form errors, or an empty string: what a page shows beside a field.
 pub fn message_for(errors: &[FieldError], field: &str) -> String {
     errors
@@ -317,12 +323,9 @@ impl IntoResponse for PageError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Invalid(problems) => Self::Invalid(
-                problems
-                    .into_iter()
-                    .map(|p| FieldError::new(p.field, p.message))
-                    .collect(),
-            ),
+            AppError::Invalid(problems) => {
+                Self::Invalid(problems.into_iter().map(FieldError::from).collect())
+            }
             AppError::NotFound => Self::NotFound,
             AppError::Forbidden => Self::Forbidden,
             AppError::NotAllowed { reason, allowed } => Self::NotAllowed {

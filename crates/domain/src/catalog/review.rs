@@ -88,6 +88,41 @@ pub fn completion(items: &[ReviewItem]) -> (Option<f64>, Option<f64>) {
     (share(c.reviewed, c.planned), share(c.dealt, c.problems))
 }
 
+/// A problem with one field of a review item: the field's name and the Vietnamese message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemProblem {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+/// The rules of one review item (Decree 63/2010 art. 28–30): a known status; no result without
+/// review; a problem found needs its finding written down.
+pub fn check_item(
+    reviewed: bool,
+    status: &str,
+    finding: &str,
+) -> Result<FindingStatus, ItemProblem> {
+    let Some(status) = FindingStatus::parse(status) else {
+        return Err(ItemProblem {
+            field: "status",
+            message: "no_issue, open, proposed hoặc handled",
+        });
+    };
+    if !reviewed && status != FindingStatus::NoIssue {
+        return Err(ItemProblem {
+            field: "status",
+            message: "chưa rà soát thì chưa thể có kết quả rà soát",
+        });
+    }
+    if status != FindingStatus::NoIssue && finding.trim().is_empty() {
+        return Err(ItemProblem {
+            field: "finding",
+            message: "ghi rõ vướng mắc phát hiện được",
+        });
+    }
+    Ok(status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +142,23 @@ mod tests {
         ];
         assert_eq!(completion(&items), (Some(0.75), Some(0.5)));
         assert_eq!(completion(&[]), (None, None));
+    }
+
+    #[test]
+    fn a_review_item_is_reviewed_before_it_has_a_result_and_a_problem_is_written_down() {
+        assert_eq!(
+            check_item(false, "no_issue", ""),
+            Ok(FindingStatus::NoIssue)
+        );
+        assert_eq!(
+            check_item(true, "open", "Mẫu đơn chưa thống nhất"),
+            Ok(FindingStatus::Open)
+        );
+        assert_eq!(check_item(false, "open", "x").unwrap_err().field, "status");
+        assert_eq!(
+            check_item(true, "handled", "  ").unwrap_err().field,
+            "finding"
+        );
+        assert_eq!(check_item(true, "done", "x").unwrap_err().field, "status");
     }
 }

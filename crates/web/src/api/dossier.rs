@@ -416,130 +416,32 @@ pub struct QueueParams {
     pub per_page: Option<u64>,
 }
 
-/// The states that still need someone's work.
-pub const WORK_STATES: [DossierState; 6] = [
-    DossierState::Submitted,
-    DossierState::Received,
-    DossierState::Processing,
-    DossierState::SupplementRequested,
-    DossierState::FinancialObligation,
-    DossierState::Resolved,
-];
+pub use motcua_app::dossier::queue::WORK_STATES;
 
-/// Build the queue query for `caller`; field errors name the parameter.
+impl QueueParams {
+    /// The use case's filter from the query.
+    pub fn filter(&self) -> motcua_app::dossier::queue::QueueFilter {
+        motcua_app::dossier::queue::QueueFilter {
+            state: self.state.clone(),
+            procedure: self.procedure.clone(),
+            channel: self.channel.clone(),
+            due: self.due.clone(),
+            unit: self.unit.clone(),
+            mine: self.mine,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
+/// The queue query of `caller` within `scope` (the use case, with the API's errors).
 pub async fn queue_query(
     state: &AppState,
     caller: &Caller,
     scope: Scope,
     p: &QueueParams,
 ) -> Result<QueueQuery, ApiError> {
-    let mut errors = Vec::new();
-    let mut q = QueueQuery {
-        agency_id: caller.user.agency_id,
-        limit: p.per_page.unwrap_or(50).clamp(1, 200),
-        ..QueueQuery::default()
-    };
-    let page = p.page.unwrap_or(1);
-    if !(1..=10_000).contains(&page) {
-        errors.push(FieldError::new("page", "trang từ 1 đến 10.000"));
-    }
-    q.offset = (page.clamp(1, 10_000) - 1) * q.limit;
-    q.units = caller.units_in(state, scope).await?;
-    if let Some(code) = p.unit.as_deref().filter(|u| !u.trim().is_empty()) {
-        let org = state.org().await?;
-        match org.unit(code) {
-            Some(u) if q.units.as_ref().is_none_or(|us| us.contains(&u.id)) => {
-                q.units = Some(org.subtree(u.id));
-            }
-            _ => errors.push(FieldError::new(
-                "unit",
-                "đơn vị không có hoặc ngoài phạm vi của tài khoản",
-            )),
-        }
-    }
-    if p.mine == Some(true) {
-        q.handler_id = Some(caller.user.id);
-    }
-    match p.state.as_deref().filter(|s| !s.trim().is_empty()) {
-        None => q.states = WORK_STATES.iter().map(|s| s.sync_code() as i16).collect(),
-        Some(list) => {
-            for part in list.split(',') {
-                match part
-                    .trim()
-                    .parse::<u8>()
-                    .ok()
-                    .and_then(DossierState::from_sync_code)
-                {
-                    Some(s) => q.states.push(s.sync_code() as i16),
-                    None => errors.push(FieldError::new(
-                        "state",
-                        "trạng thái là mã 1–10, cách nhau bởi dấu phẩy",
-                    )),
-                }
-            }
-        }
-    }
-    q.procedure_code = p
-        .procedure
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    if let Some(c) = p.channel.as_deref().filter(|s| !s.trim().is_empty()) {
-        match motcua_domain::catalog::procedure::Channel::parse(c.trim()) {
-            Some(c) => q.channel = Some(c.code().to_owned()),
-            None => errors.push(FieldError::new(
-                "channel",
-                "kênh là online, counter hoặc postal",
-            )),
-        }
-    }
-    let now = state.now();
-    let cal = state.calendar();
-    let local = motcua_domain::time::to_local(now);
-    let due_filter = p.due.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if due_filter.is_some() && p.state.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        // Deadlines concern dossiers whose clock runs: not those waiting for the applicant or
-        // already resolved and waiting to be collected.
-        q.states = [
-            DossierState::Submitted,
-            DossierState::Received,
-            DossierState::Processing,
-            DossierState::FinancialObligation,
-        ]
-        .iter()
-        .map(|s| s.sync_code() as i16)
-        .collect();
-    }
-    match due_filter {
-        None => {}
-        Some("overdue") => q.due_before = Some(now),
-        Some("today") => {
-            q.due_from = Some(now);
-            q.due_before = Some(from_local(
-                local
-                    .date()
-                    .succ_opt()
-                    .unwrap_or(local.date())
-                    .and_hms_opt(0, 0, 0)
-                    .unwrap_or(local),
-            ));
-        }
-        Some("soon") => {
-            q.due_from = Some(now);
-            let limit = cal
-                .working
-                .add_working_seconds(local, u64::from(cal.working.hours().per_day_seconds()))
-                .map(from_local)
-                .unwrap_or(now);
-            q.due_before = Some(limit);
-        }
-        Some(_) => errors.push(FieldError::new("due", "hạn là today, soon hoặc overdue")),
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    Ok(q)
+    Ok(motcua_app::dossier::queue::queue_query(state, &caller.actor(), scope, &p.filter()).await?)
 }
 
 /// A queue row: no personal data beyond the applicant's name (staff need it at the desk).

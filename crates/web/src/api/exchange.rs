@@ -170,7 +170,7 @@ pub async fn edxml_inbox(
     let mut kept: Option<(String, Vec<u8>, &'static str)> = None;
     for a in &package.attachments {
         if a.data.starts_with(b"%PDF-") {
-            let state_of = match crate::api::signature::check(&state, a.data.clone()).await {
+            let state_of = match motcua_app::signing::verify_pdf(&state.db, a.data.clone()).await {
                 Ok(r) => crate::official::signature_state(&r),
                 Err(_) => "invalid",
             };

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use motcua_domain::catalog::ProcedureCode;
-use motcua_domain::catalog::review::FindingStatus;
+use motcua_domain::catalog::review::check_item;
 use motcua_store::entity::{review_item, review_plan};
 use motcua_store::review::{self as store, ItemUpdate, NewPlan};
 use serde::Deserialize;
@@ -163,7 +163,7 @@ pub async fn update_review_item(
     ApiJson(req): ApiJson<UpdateItem>,
 ) -> ApiResult<axum::Json<Value>> {
     let status = check_item(req.reviewed, &req.status, &req.finding)
-        .map_err(|e| ApiError::Invalid(vec![e]))?;
+        .map_err(|e| ApiError::Invalid(vec![FieldError::new(e.field, e.message)]))?;
     let update = ItemUpdate {
         reviewed: req.reviewed,
         status,
@@ -183,32 +183,4 @@ pub async fn update_review_item(
         .ok_or(ApiError::NotFound)?;
     let items = store::items(state.db.conn(), id).await?;
     Ok(axum::Json(plan_json(&plan, &items, true)))
-}
-
-/// The rules of one review item, shared by the API and the page: a known status; no result
-/// without review; a problem needs its finding.
-pub fn check_item(
-    reviewed: bool,
-    status: &str,
-    finding: &str,
-) -> Result<FindingStatus, FieldError> {
-    let Some(status) = FindingStatus::parse(status) else {
-        return Err(FieldError::new(
-            "status",
-            "no_issue, open, proposed hoặc handled",
-        ));
-    };
-    if !reviewed && status != FindingStatus::NoIssue {
-        return Err(FieldError::new(
-            "status",
-            "chưa rà soát thì chưa thể có kết quả rà soát",
-        ));
-    }
-    if status != FindingStatus::NoIssue && finding.trim().is_empty() {
-        return Err(FieldError::new(
-            "finding",
-            "ghi rõ vướng mắc phát hiện được",
-        ));
-    }
-    Ok(status)
 }

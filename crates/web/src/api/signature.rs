@@ -4,7 +4,7 @@
 
 use super::ErrorEnvelope;
 use crate::auth::ClientIp;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult};
 use crate::multipart::read_one_file;
 use crate::signin::limiter_key;
 use crate::state::AppState;
@@ -44,24 +44,8 @@ pub async fn verify_signatures(
             .map_err(|_| ApiError::PayloadTooLarge)?
             .to_vec()
     };
-    let report = check(&state, bytes).await?;
+    let report = motcua_app::signing::verify_pdf(&state.db, bytes).await?;
     Ok(axum::Json(report))
-}
-
-/// The verdict on a PDF, off the async threads (parsing and ECDSA are CPU work).
-pub async fn check(state: &AppState, bytes: Vec<u8>) -> ApiResult<motcua_sign::VerifyReport> {
-    if bytes.is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "file",
-            "chưa chọn tệp PDF",
-        )]));
-    }
-    let trust = crate::signing::trust_store(&state.db).await?;
-    let now = chrono::Utc::now().timestamp();
-    tokio::task::spawn_blocking(move || motcua_sign::verify_pdf(&bytes, &trust, now))
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("verification task: {e}")))?
-        .map_err(|e| ApiError::Invalid(vec![FieldError::new("file", e.to_string())]))
 }
 
 /// The root certificates this installation trusts, as PEM (to configure pyHanko, pdfsig, Acrobat).

@@ -3,7 +3,7 @@
 //! the public look-up with the rating, and the statistics. Every form is a plain POST.
 
 use super::{Layout, html};
-use crate::api::dossier::{self as api, QueueParams, queue_query, stats_json};
+use crate::api::dossier::{self as api, stats_json};
 use crate::auth::{Caller, CsrfToken, PageUser, ViewDossierStats, Viewer, verify_csrf};
 use crate::dossier::{
     self as svc, ActionError, ActionRequest, ApplicantIn, ComponentIn, FileRequest, PostalIn,
@@ -16,6 +16,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::dossier::queue::{QueueFilter as Filter, queue_query};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
 use motcua_domain::catalog::procedure::{Channel, ProcedureData};
@@ -565,7 +566,7 @@ pub async fn queue(
     } else {
         access::scope(caller.role, Permission::HandleDossiers).ok_or(PageError::Forbidden)?
     };
-    let params = QueueParams {
+    let params = Filter {
         state: Some(f.state.clone())
             .filter(|s| !s.is_empty())
             .or(applicant.then(|| "1,2,3,4,5,6,7,8,9,10".to_owned())),
@@ -578,7 +579,7 @@ pub async fn queue(
         per_page: Some(50),
     };
     let mut errors = Vec::new();
-    let (rows, total) = match queue_query(&state, &caller, scope, &params).await {
+    let (rows, total) = match queue_query(&state, &caller.actor(), scope, &params).await {
         Ok(mut q) => {
             if applicant {
                 q.units = None;
@@ -586,11 +587,11 @@ pub async fn queue(
             }
             store::queue(&state.db, &q).await?
         }
-        Err(ApiError::Invalid(e)) => {
-            errors = e;
+        Err(motcua_app::Error::Invalid(e)) => {
+            errors = e.into_iter().map(FieldError::from).collect();
             (Vec::new(), 0)
         }
-        Err(e) => return Err(api_to_page(e)),
+        Err(e) => return Err(e.into()),
     };
     let now = state.now();
     let mut counts = Vec::new();
@@ -600,11 +601,11 @@ pub async fn queue(
             ("today", "Đến hạn hôm nay"),
             ("soon", "Đến hạn trong 1 ngày làm việc"),
         ] {
-            let p = QueueParams {
+            let p = Filter {
                 due: Some(key.to_owned()),
-                ..QueueParams::default()
+                ..Filter::default()
             };
-            if let Ok(q) = queue_query(&state, &caller, scope, &p).await {
+            if let Ok(q) = queue_query(&state, &caller.actor(), scope, &p).await {
                 let (_, n) = store::queue(
                     &state.db,
                     &motcua_store::dossier::QueueQuery { limit: 1, ..q },

@@ -257,11 +257,11 @@ impl Layout {
         // Staff see how many dossiers wait in their queue, on every page.
         if let Some(c) = &viewer.0
             && let Some(scope) = access::scope(c.role, Permission::HandleDossiers)
-            && let Ok(q) = crate::api::dossier::queue_query(
+            && let Ok(q) = motcua_app::dossier::queue::queue_query(
                 state,
-                c,
+                &c.actor(),
                 scope,
-                &crate::api::dossier::QueueParams::default(),
+                &Default::default(),
             )
             .await
             && let Ok(n) = motcua_store::dossier::queue_count(&state.db, &q).await

@@ -144,7 +144,11 @@ pub async fn post_item(
     Form(f): Form<ItemForm>,
 ) -> PageResult<Response> {
     verify_csrf(&method, &headers, &f.csrf_token)?;
-    let status = match crate::api::review::check_item(f.reviewed.is_some(), &f.status, &f.finding) {
+    let status = match motcua_domain::catalog::review::check_item(
+        f.reviewed.is_some(),
+        &f.status,
+        &f.finding,
+    ) {
         Ok(s) => s,
         Err(e) => {
             // Only a well-formed code goes into the redirect (a header value).

@@ -110,7 +110,7 @@ pub async fn post(
         return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
     page.file_name = name;
-    match crate::api::signature::check(&state, bytes).await {
+    match motcua_app::signing::verify_pdf(&state.db, bytes).await {
         Ok(report) => {
             page.checked = true;
             page.valid = report.valid;
@@ -134,14 +134,14 @@ pub async fn post(
                 .collect();
             Ok(html(StatusCode::OK, &page))
         }
-        Err(ApiError::Invalid(errors)) => {
-            page.error = errors
+        Err(motcua_app::Error::Invalid(problems)) => {
+            page.error = problems
                 .into_iter()
-                .map(|e| e.message)
+                .map(|p| p.message)
                 .collect::<Vec<_>>()
                 .join(" ");
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => Err(crate::pages::dossier::api_to_page(e)),
+        Err(e) => Err(e.into()),
     }
 }
