@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod actor;
+pub mod catalog;
 pub mod config;
 pub mod context;
 pub mod dossier;

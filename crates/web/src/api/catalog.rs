@@ -10,19 +10,14 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use motcua_domain::catalog::fold::query_terms;
 use motcua_domain::catalog::{
-    DecisionAuthority, OnlineClass, ProcedureData, ProcedureField, Publication, TimeUnit,
-    VersionStatus, checks,
+    DecisionAuthority, ProcedureData, ProcedureField, Publication, VersionStatus, checks,
 };
-use motcua_store::catalog::{self as store, SearchQuery, VersionInput};
+use motcua_store::catalog::{self as store, VersionInput};
 use motcua_store::entity::procedure;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
-
-/// Longest search text accepted.
-pub const MAX_QUERY_CHARS: usize = 200;
 
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -75,12 +70,6 @@ pub struct ProcedurePage {
     corrected: bool,
 }
 
-pub fn processing_label(value: f64, unit: &str) -> String {
-    TimeUnit::parse(unit)
-        .map(|u| motcua_domain::catalog::ProcessingTime { value, unit: u }.label_vi())
-        .unwrap_or_default()
-}
-
 pub fn item(p: procedure::Model) -> ProcedureItem {
     ProcedureItem {
         field_name: ProcedureField::parse(&p.field)
@@ -103,69 +92,7 @@ pub fn item(p: procedure::Model) -> ProcedureItem {
     }
 }
 
-/// Parse the catalogue's filters; every problem is named by its parameter.
-pub fn parse_filters(
-    q: Option<&str>,
-    field: Option<&str>,
-    agency: Option<&str>,
-    online: Option<&str>,
-    postal: Option<bool>,
-) -> Result<SearchQuery, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut sq = SearchQuery {
-        published_only: true,
-        postal,
-        ..Default::default()
-    };
-    if let Some(q) = q {
-        let chars = q.chars().count();
-        if q.trim().is_empty() {
-            errors.push(FieldError::new(
-                "q",
-                "từ khóa tìm kiếm trống; bỏ tham số q để xem toàn bộ danh mục",
-            ));
-        } else if chars > MAX_QUERY_CHARS {
-            errors.push(FieldError::new(
-                "q",
-                format!("từ khóa quá dài ({chars} ký tự, tối đa {MAX_QUERY_CHARS})"),
-            ));
-        } else {
-            sq.terms = query_terms(q);
-            if sq.terms.is_empty() {
-                errors.push(FieldError::new("q", "từ khóa không có chữ hoặc số nào"));
-            }
-        }
-    }
-    if let Some(f) = field.filter(|f| !f.is_empty()) {
-        match ProcedureField::parse(f) {
-            Some(f) => sq.field = Some(f),
-            None => errors.push(FieldError::new(
-                "field",
-                format!("lĩnh vực «{f}» không tồn tại"),
-            )),
-        }
-    }
-    if let Some(a) = agency.filter(|a| !a.is_empty()) {
-        match motcua_domain::org::OrganId::parse(a) {
-            Ok(a) => sq.agency = Some(a.as_str().to_owned()),
-            Err(e) => errors.push(FieldError::new("agency", e.to_string())),
-        }
-    }
-    if let Some(o) = online.filter(|o| !o.is_empty()) {
-        match OnlineClass::parse(o) {
-            Some(o) => sq.online = Some(o),
-            None => errors.push(FieldError::new(
-                "online",
-                format!("mức trực tuyến «{o}» không tồn tại (full, partial, none)"),
-            )),
-        }
-    }
-    if errors.is_empty() {
-        Ok(sq)
-    } else {
-        Err(errors)
-    }
-}
+pub use motcua_app::catalog::{MAX_QUERY_CHARS, parse_filters, processing_label};
 
 /// The public catalogue: browse by field, agency, online class and postal service; search.
 #[utoipa::path(get, path = "/api/v1/procedures", tag = "catalog", operation_id = "list_procedures",
@@ -182,7 +109,7 @@ pub async fn list_procedures(
         q.online.as_deref(),
         q.postal,
     )
-    .map_err(ApiError::Invalid)?;
+    .map_err(|p| ApiError::Invalid(p.into_iter().map(FieldError::from).collect()))?;
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(20);
     let mut errors = Vec::new();

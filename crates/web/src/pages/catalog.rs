@@ -2,7 +2,6 @@
 //! to its permalink. Editors and admins also see drafts and the publication checks.
 
 use super::{Layout, html};
-use crate::api::catalog::{parse_filters, processing_label};
 use crate::auth::{CsrfToken, Viewer};
 use crate::error::{FieldError, PageError, PageResult};
 use crate::state::AppState;
@@ -10,6 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motcua_app::catalog::{parse_filters, processing_label};
 use motcua_domain::access::{self, Permission};
 use motcua_domain::catalog::{OnlineClass, ProcedureData, ProcedureField, VersionStatus, checks};
 use motcua_store::catalog as store;
@@ -110,11 +110,11 @@ pub async fn list(
                 StatusCode::OK,
             )
         }
-        Err(errors) => (
+        Err(problems) => (
             Vec::new(),
             0,
             false,
-            errors,
+            problems.into_iter().map(FieldError::from).collect(),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     };
