@@ -55,6 +55,9 @@ impl Recorder {
             regex::Regex::new(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}):\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
                 .unwrap();
         let out = seconds.replace_all(&out, "$1:<s>$3");
+        // The register's year menu runs up to the wall clock's year.
+        let years = regex::Regex::new(r#"(<select id="nam" name="nam">).*?(</select>)"#).unwrap();
+        let out = years.replace_all(&out, "$1<years>$2");
         let csrf = regex::Regex::new(r#"name="csrf_token" value="[^"]*""#).unwrap();
         let out = csrf.replace_all(&out, r#"name="csrf_token" value="<csrf>""#);
         let meta = regex::Regex::new(r#"name="csrf-token" content="[^"]*""#).unwrap();
@@ -158,7 +161,6 @@ fn applicant() -> Value {
 
 /// Take an action at the dossier's current version, at Vietnam time `at`.
 async fn act(app: &TestApp, token: &str, code: &str, at: &str, body: Value) -> Value {
-    app.state.set_clock(vn(at));
     let v: Value = app
         .get(&format!("/api/v1/dossiers/{code}"), Some(token))
         .await
@@ -166,6 +168,9 @@ async fn act(app: &TestApp, token: &str, code: &str, at: &str, body: Value) -> V
         .await
         .unwrap();
     let version = v["version"].as_i64().unwrap();
+    // Set just before the write, so the whole seconds the rules keep (working time used) are
+    // those of the story, not of how long the steps before it took.
+    app.state.set_clock(vn(at));
     let r = app
         .client()
         .post(app.url(&format!("/api/v1/dossiers/{code}/actions")))
@@ -202,9 +207,9 @@ async fn the_wire_answers_as_recorded(backend: Backend) {
     app.publish_procedure(&editor, "1.004496", "Sửa đổi giấy phép bưu chính", 2.0)
         .await;
 
-    // One online dossier to its return, one at the counter in process, one refused.
-    app.state.set_clock(vn("2026-03-09 09:00"));
+    // One online dossier to its return, one at the counter in process.
     let up = upload(&app, &applicant_t).await;
+    app.state.set_clock(vn("2026-03-09 09:00"));
     let r = app
         .post_json(
             "/api/v1/dossiers",
@@ -300,23 +305,6 @@ async fn the_wire_answers_as_recorded(backend: Backend) {
 
     // What the API answers.
     app.state.set_clock(vn("2026-03-12 10:00"));
-    let pdf_id = rec
-        .json(
-            "api-dossier-returned",
-            app.get(&format!("/api/v1/dossiers/{online}"), Some(&desk))
-                .await,
-        )
-        .await;
-    for f in pdf_id["files"].as_array().unwrap() {
-        if let Some(sha) = f["sha256"].as_str()
-            && f["kind"] != "component"
-        {
-            // A signed result's digest depends on its signing time.
-            rec.volatile
-                .push((sha.to_owned(), "<result-sha256>".into()));
-        }
-    }
-    rec.answers.clear();
     rec.json(
         "api-dossier-returned",
         app.get(&format!("/api/v1/dossiers/{online}"), Some(&desk))
@@ -379,7 +367,8 @@ async fn the_wire_answers_as_recorded(backend: Backend) {
     .await;
     rec.json(
         "api-document-indicators",
-        app.get("/api/v1/documents/indicators", Some(&leader)).await,
+        app.get("/api/v1/documents/indicators?year=2026", Some(&leader))
+            .await,
     )
     .await;
     let r = app
@@ -480,7 +469,11 @@ async fn the_wire_answers_as_recorded(backend: Backend) {
     let browser = app.signed_in_browser("lanhdao@test.vn").await;
     rec.page(
         "page-documents",
-        browser.get(app.url("/van-ban")).send().await.unwrap(),
+        browser
+            .get(app.url("/van-ban?nam=2026"))
+            .send()
+            .await
+            .unwrap(),
     )
     .await;
     rec.check();
