@@ -12,8 +12,8 @@ pub struct Actor {
     pub agency_id: Uuid,
     pub unit_id: Uuid,
     pub role: Role,
-    /// The operation id of the request (or `system`), captured once where the request arrives, so
-    /// that use cases never read the HTTP layer's task-local.
+    /// The operation id of the request (`-` outside a request), captured once where the request
+    /// arrives, so that use cases never read the HTTP layer's task-local.
     pub request_id: String,
 }
 

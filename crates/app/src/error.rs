@@ -6,6 +6,7 @@
 //!   path of the API, the form field of a page) with a Vietnamese message shown beside it.
 //! - [`Error::NotFound`]: the object does not exist *or the actor may not know that it exists*
 //!   (an applicant asking for another's dossier gets this, not `Forbidden`).
+//! - [`Error::Unauthenticated`]: nobody we know sent it (an exchange partner's unknown token).
 //! - [`Error::Forbidden`]: the actor is known to see the object but may not do this.
 //! - [`Error::NotAllowed`]: the action is not one of those allowed in the object's state now;
 //!   `allowed` lists those that are.
@@ -43,6 +44,8 @@ pub enum Error {
     Invalid(Vec<Problem>),
     #[error("not found")]
     NotFound,
+    #[error("unauthenticated")]
+    Unauthenticated,
     #[error("forbidden")]
     Forbidden,
     #[error("not allowed now")]

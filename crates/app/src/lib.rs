@@ -12,8 +12,10 @@ pub mod actor;
 pub mod catalog;
 pub mod config;
 pub mod context;
+pub mod document;
 pub mod dossier;
 pub mod error;
+pub mod notify;
 pub mod signing;
 
 pub use actor::Actor;

@@ -19,6 +19,7 @@ use sea_orm::{
 use serde_json::{Value as Json, json};
 use uuid::Uuid;
 
+pub use crate::exchange::{EDXML_TOPIC, ExchangePayload};
 pub use official_document::Model as Document;
 
 /// A draft (or a paper document registered as it is).
@@ -408,10 +409,15 @@ pub async fn queue_send(
     a.exchange_status = Set(Some("queued".to_owned()));
     a.updated_at = Set(Utc::now());
     let updated = a.update(&txn).await?;
-    enqueue(
+    crate::exchange::enqueue(
         &txn,
         agency_id,
-        json!({"document_id": id, "organ_id": organ_id, "package": package_xml}),
+        &ExchangePayload {
+            document_id: id,
+            organ_id: organ_id.to_owned(),
+            package: package_xml,
+            status_only: false,
+        },
     )
     .await?;
     audit::append(
@@ -429,13 +435,6 @@ pub async fn queue_send(
     .await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-/// The outbox topic of edXML deliveries.
-pub const EDXML_TOPIC: &str = "edxml_send";
-
-async fn enqueue(txn: &DatabaseTransaction, agency_id: Uuid, payload: Json) -> Result<()> {
-    queue_message(txn, agency_id, EDXML_TOPIC, payload).await
 }
 
 /// Queues a message of `topic` (not about a dossier) in the outbox, inside the caller's
@@ -529,10 +528,15 @@ pub async fn handle_incoming(
     a.version = Set(expected_version + 1);
     let updated = a.update(&txn).await?;
     if let Some((organ_id, xml)) = report {
-        enqueue(
+        crate::exchange::enqueue(
             &txn,
             agency_id,
-            json!({"document_id": id, "organ_id": organ_id, "package": xml, "status_only": true}),
+            &ExchangePayload {
+                document_id: id,
+                organ_id,
+                package: xml,
+                status_only: true,
+            },
         )
         .await?;
     }

@@ -575,7 +575,8 @@ pub async fn open_now(db: &Db, f: &StatFilter, now: DateTime<Utc>) -> Result<(i6
 // ---------------------------------------------------------------------------------------------
 // Filing
 
-#[derive(Clone, Debug)]
+/// The applicant as filed: personal data (Decree 13/2023). `Debug` shows the kind only.
+#[derive(Clone)]
 pub struct Applicant {
     pub kind: String,
     pub name: String,
@@ -585,7 +586,17 @@ pub struct Applicant {
     pub address: String,
 }
 
-#[derive(Clone, Debug)]
+impl std::fmt::Debug for Applicant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Applicant")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A dossier to record. `Debug` leaves out the applicant's data, the return address and the
+/// look-up code.
+#[derive(Clone)]
 pub struct NewDossier {
     pub agency_id: Uuid,
     /// The agency's OrganId, the first part of the dossier code.
@@ -620,6 +631,23 @@ pub struct NewDossier {
     pub note: String,
     /// Builds the notifications once the code is known.
     pub messages: fn(&dossier::Model) -> Vec<NewMessage>,
+}
+
+impl std::fmt::Debug for NewDossier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDossier")
+            .field("agency_id", &self.agency_id)
+            .field("procedure_code", &self.procedure_code)
+            .field("procedure_version_id", &self.procedure_version_id)
+            .field("unit_id", &self.unit_id)
+            .field("channel", &self.channel)
+            .field("return_channel", &self.return_channel)
+            .field("applicant", &self.applicant)
+            .field("state", &self.state)
+            .field("received_at", &self.received_at)
+            .field("due_at", &self.due_at)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Debug)]

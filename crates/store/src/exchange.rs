@@ -5,8 +5,10 @@ use crate::db::Db;
 use crate::entity::exchange_partner;
 use crate::error::Result;
 use chrono::Utc;
+use sea_orm::DatabaseTransaction;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
+use uuid::Uuid;
 
 pub use exchange_partner::Model as Partner;
 
@@ -88,4 +90,31 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The outbox topic of edXML deliveries.
+pub const EDXML_TOPIC: &str = "edxml_send";
+
+/// What an outbox message of [`EDXML_TOPIC`] carries: the package (or a status message) to post
+/// to a partner's inbox, and the document it is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExchangePayload {
+    pub document_id: Uuid,
+    /// The partner's OrganId.
+    pub organ_id: String,
+    /// The edXML text to post.
+    pub package: String,
+    /// A handling status (04–06) we report: the partner's acknowledgement is only logged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub status_only: bool,
+}
+
+pub(crate) async fn enqueue(
+    txn: &DatabaseTransaction,
+    agency_id: Uuid,
+    payload: &ExchangePayload,
+) -> Result<()> {
+    let payload = serde_json::to_value(payload)
+        .map_err(|e| crate::error::StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+    crate::document::queue_message(txn, agency_id, EDXML_TOPIC, payload).await
 }

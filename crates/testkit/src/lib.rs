@@ -599,6 +599,20 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
         .unwrap()
 }
 
+/// The use cases without HTTP: a fresh migrated database with the fixture organisation and the
+/// `App` built on it as `serve` builds it. Keep the `TestDb` alive as long as the `App`.
+pub async fn use_case_app(backend: Backend) -> (TestDb, motcua_app::App) {
+    let test_db = TestDb::new(backend).await;
+    let db = test_db.connect().await;
+    motcua_store::migration::apply_pending(&db).await.unwrap();
+    load_fixture_org(&db).await;
+    let config = Config {
+        database_url: test_db.url.clone(),
+        ..Config::default()
+    };
+    (test_db, motcua_app::App::new(db, config).unwrap())
+}
+
 pub async fn load_fixture_org(db: &Db) {
     let ctx = AuditCtx::system("fixture");
     let agency = ensure_agency(

@@ -4,22 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use motcua_app::dossier::queue::{QueueFilter, WORK_STATES, queue_query};
-use motcua_app::{Actor, App, Config, Error};
+use motcua_app::{Actor, App, Error};
 use motcua_domain::access::Scope;
 use motcua_domain::account::Role;
 use motcua_domain::dossier::state::DossierState;
-use motcua_testkit::{Backend, TestDb, backend_test, load_fixture_org};
+use motcua_testkit::{Backend, TestDb, backend_test, use_case_app};
 
 async fn app(backend: Backend) -> (TestDb, App) {
-    let test_db = TestDb::new(backend).await;
-    let db = test_db.connect().await;
-    motcua_store::migration::apply_pending(&db).await.unwrap();
-    load_fixture_org(&db).await;
-    let config = Config {
-        database_url: test_db.url.clone(),
-        ..Config::default()
-    };
-    (test_db, App::new(db, config).unwrap())
+    use_case_app(backend).await
 }
 
 async fn actor(app: &App, role: Role, unit: &str) -> Actor {

@@ -54,7 +54,7 @@ async fn certificates(app: &TestApp, person: uuid::Uuid, name: &str, organ_id: &
 /// Runs the notifier until A's document shows `status` (a delivery failure is retried).
 async fn wait_status(app: &TestApp, id: &str, status: &str) -> motcua_store::document::Document {
     for _ in 0..40 {
-        motcua_web::notify::deliver_due(&app.state).await.unwrap();
+        motcua_app::notify::deliver_due(&app.state).await.unwrap();
         let d = motcua_store::document::find(app.db.conn(), id.parse().unwrap())
             .await
             .unwrap();

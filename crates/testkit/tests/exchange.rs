@@ -116,7 +116,7 @@ async fn two_installations_exchange_and_recall(backend: Backend) {
     .unwrap();
     let mut delivered = Value::Null;
     for _ in 0..40 {
-        motcua_web::notify::deliver_due(&a.state).await.unwrap();
+        motcua_app::notify::deliver_due(&a.state).await.unwrap();
         let doc = motcua_store::document::find(a.db.conn(), id.parse().unwrap())
             .await
             .unwrap();

@@ -404,7 +404,9 @@ pub async fn load_documents(db: &Db, config: &Config) -> anyhow::Result<usize> {
         let ctx = leader.audit_ctx("demo".into());
         let d = docs::create_draft(db, &ctx, new).await?;
         let d = docs::issue(db, &ctx, d.id, d.version, chrono::Utc::now()).await?;
-        if let Err(problem) = crate::official::render_and_sign(&state, &leader, &d).await {
+        if let Err(problem) =
+            motcua_app::document::signing::render_and_sign(&state, &leader.actor(), &d).await
+        {
             anyhow::bail!("demo document {}: {problem}", d.code.unwrap_or_default());
         }
         written += 1;

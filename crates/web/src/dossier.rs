@@ -21,8 +21,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Applicant data as filed.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
+/// Applicant data as filed: personal data (Decree 13/2023); `Debug` shows the kind only.
+#[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantIn {
     /// `citizen` or `business`.
@@ -58,7 +58,16 @@ pub struct PostalIn {
     pub fees_vnd: i64,
 }
 
-#[derive(Clone, Debug, Deserialize, ToSchema)]
+impl std::fmt::Debug for ApplicantIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplicantIn")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A filing as sent. `Debug` leaves out the applicant's data and the return address.
+#[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRequest {
     pub procedure_code: String,
@@ -74,6 +83,19 @@ pub struct FileRequest {
     /// Required for `channel: postal`.
     #[serde(default)]
     pub postal: Option<PostalIn>,
+}
+
+impl std::fmt::Debug for FileRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileRequest")
+            .field("procedure_code", &self.procedure_code)
+            .field("channel", &self.channel)
+            .field("applicant", &self.applicant)
+            .field("components", &self.components)
+            .field("return_channel", &self.return_channel)
+            .field("postal", &self.postal)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Whether `caller` may see `d` at all (personal data included).

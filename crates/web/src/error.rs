@@ -327,6 +327,7 @@ impl From<AppError> for ApiError {
                 Self::Invalid(problems.into_iter().map(FieldError::from).collect())
             }
             AppError::NotFound => Self::NotFound,
+            AppError::Unauthenticated => Self::Unauthorized,
             AppError::Forbidden => Self::Forbidden,
             AppError::NotAllowed { reason, allowed } => Self::NotAllowed {
                 message: reason,
@@ -352,6 +353,15 @@ impl From<AppError> for PageError {
             AppError::Forbidden => Self::Forbidden,
             AppError::Store(e) => Self::Store(e),
             AppError::Internal(e) => Self::Internal(e),
+            // A page that cannot show the messages beside its fields says every one of them.
+            AppError::Invalid(problems) if !problems.is_empty() => Self::Refused {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: problems
+                    .iter()
+                    .map(|p| p.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            },
             other => {
                 let (status, _, message, _) = ApiError::from(other).parts();
                 Self::Refused { status, message }
@@ -384,6 +394,12 @@ mod tests {
                 json!({"fields": [{"field": "applicant.name", "message": "Cần nhập họ tên."}]}),
             ),
             (AppError::NotFound, 404, "not_found", Value::Null),
+            (
+                AppError::Unauthenticated,
+                401,
+                "unauthenticated",
+                Value::Null,
+            ),
             (AppError::Forbidden, 403, "forbidden", Value::Null),
             (
                 AppError::NotAllowed {
@@ -470,6 +486,15 @@ mod tests {
                 }
                 other => panic!("{other:?} is not a refusal page"),
             }
+        }
+        match PageError::from(AppError::Invalid(vec![
+            Problem::new("tieu_de", "Cần nhập tiêu đề."),
+            Problem::new("nam", "Năm không hợp lệ."),
+        ])) {
+            PageError::Refused { message, .. } => {
+                assert_eq!(message, "Cần nhập tiêu đề. Năm không hợp lệ.")
+            }
+            other => panic!("{other:?} is not a refusal page"),
         }
         assert!(matches!(
             PageError::from(AppError::NotFound),

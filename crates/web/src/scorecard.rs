@@ -418,15 +418,9 @@ pub async fn scorecard(
     let forecasts = dossier_forecasts(state, agency_id, period, today).await?;
     let (t31, t32) = (catalogue.t3_1, catalogue.t3_2);
     let (t33, t33_note) = review_fraction(state, year).await?;
-    let docs = crate::official::indicators(state, agency_id, year).await?;
+    let docs = motcua_app::document::indicators::indicators(state, agency_id, year).await?;
     let register_items =
         motcua_store::register::items(state.db.conn(), agency_id, year, None).await?;
-    let doc_fraction = |key: &str, n: &str, d: &str| {
-        Fraction::of(
-            docs[key][n].as_f64().unwrap_or_default(),
-            docs[key][d].as_f64().unwrap_or_default(),
-        )
-    };
     let over = period.over_at(chrono::Utc::now());
     let mut out = Vec::with_capacity(targets.len());
     for t in targets {
@@ -439,11 +433,11 @@ pub async fn scorecard(
                 "t3_2" => (t32, "thủ tục công bố và công khai đúng hạn".into()),
                 "t3_3" => (t33, t33_note.clone()),
                 "t7_1" => (
-                    doc_fraction("t7_1", "electronic", "total"),
+                    Fraction::of(docs.t7_1.electronic as f64, docs.t7_1.total as f64),
                     "văn bản đi và đến trong năm".into(),
                 ),
                 "t7_2" => (
-                    doc_fraction("t7_2", "units_signing", "units"),
+                    Fraction::of(docs.t7_2.units_signing as f64, docs.t7_2.units as f64),
                     "đơn vị cấp 1 vừa gửi vừa nhận văn bản có chữ ký số".into(),
                 ),
                 f @ ("t3_4" | "t3_5" | "t7_3" | "t7_4" | "t7_5" | "t7_6" | "t7_7") => (

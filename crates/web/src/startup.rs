@@ -220,7 +220,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
-        let notifier = tokio::spawn(crate::notify::run(self.state.clone()));
+        let notifier = tokio::spawn(motcua_app::notify::run(self.state.app.clone()));
         let (stop_counters, counters_stopped) = tokio::sync::oneshot::channel();
         let counters = tokio::spawn(crate::portal::run(self.state.clone(), counters_stopped));
         let result = axum::serve(

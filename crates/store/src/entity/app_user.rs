@@ -1,7 +1,8 @@
 //! An account. `email` is stored lower-cased; `password_hash` is an argon2id PHC string.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// `Debug` shows ids, role and state: never the e-mail, the name or the password hash.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "app_user")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -25,3 +26,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("app_user::Model")
+            .field("id", &self.id)
+            .field("agency_id", &self.agency_id)
+            .field("unit_id", &self.unit_id)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .field("failed_logins", &self.failed_logins)
+            .field("locked_until", &self.locked_until)
+            .finish_non_exhaustive()
+    }
+}

@@ -3,7 +3,9 @@
 //! the dossier, never in logs, events, statistics or public pages.
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// `Debug` shows ids, codes, state and times: never the applicant's data, the return address or
+/// the look-up code (Decree 13/2023).
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "dossier")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -69,3 +71,28 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("dossier::Model")
+            .field("id", &self.id)
+            .field("agency_id", &self.agency_id)
+            .field("code", &self.code)
+            .field("procedure_code", &self.procedure_code)
+            .field("procedure_version_id", &self.procedure_version_id)
+            .field("unit_id", &self.unit_id)
+            .field("handler_unit_id", &self.handler_unit_id)
+            .field("handler_id", &self.handler_id)
+            .field("channel", &self.channel)
+            .field("return_channel", &self.return_channel)
+            .field("applicant_user_id", &self.applicant_user_id)
+            .field("applicant_kind", &self.applicant_kind)
+            .field("applicant", &"***")
+            .field("state", &self.state)
+            .field("received_at", &self.received_at)
+            .field("due_at", &self.due_at)
+            .field("outcome", &self.outcome)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}

@@ -7,11 +7,11 @@ use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use chrono::Datelike;
-use motcua_domain::document::{self as rules, AUTHORITY_MARKS, DocType, Secrecy, Urgency};
-use motcua_store::document as store;
+use motcua_app::document::{self as app_doc, Document, draft, handling, registers};
+use motcua_domain::document::DocType;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -65,12 +65,8 @@ fn yes() -> bool {
     true
 }
 
-fn nfc(s: &str) -> String {
-    motcua_domain::catalog::fold::nfc(s.trim())
-}
-
 /// The document as the API shows it.
-pub fn doc_json(d: &store::Document) -> Value {
+pub fn doc_json(d: &Document) -> Value {
     let t = DocType::parse(&d.doc_type);
     json!({
         "id": d.id, "direction": d.direction, "status": d.status, "doc_type": d.doc_type,
@@ -102,116 +98,33 @@ pub async fn draft_document(
     Api { caller, .. }: Api<ManageDocuments>,
     ApiJson(req): ApiJson<DraftRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    let mut errors = Vec::new();
-    let doc_type = DocType::parse(&req.doc_type);
-    if doc_type.is_none() {
-        errors.push(FieldError::new(
-            "doc_type",
-            "loại văn bản không có trong danh mục (Nghị định 30/2020, Phụ lục III)",
-        ));
-    }
-    let subject = nfc(&req.subject);
-    if subject.is_empty() || subject.chars().count() > 500 {
-        errors.push(FieldError::new(
-            "subject",
-            "trích yếu bắt buộc, tối đa 500 ký tự",
-        ));
-    }
-    let urgency = Urgency::parse(&req.urgency);
-    if urgency.is_none() {
-        errors.push(FieldError::new(
-            "urgency",
-            "độ khẩn: normal, urgent, very_urgent hoặc flash",
-        ));
-    }
-    let secrecy = Secrecy::parse(&req.secrecy);
-    if secrecy.is_none() {
-        errors.push(FieldError::new(
-            "secrecy",
-            "độ mật: none, mat, toi_mat hoặc tuyet_mat",
-        ));
-    }
-    let signer_name = nfc(&req.signer_name);
-    if signer_name.is_empty() || signer_name.chars().count() > 200 {
-        errors.push(FieldError::new("signer_name", "họ tên người ký bắt buộc"));
-    }
-    let mark = req.authority_mark.trim().to_owned();
-    if !mark.is_empty() && !AUTHORITY_MARKS.contains(&mark.as_str()) {
-        errors.push(FieldError::new(
-            "authority_mark",
-            "thẩm quyền ký: TM., Q., KT., TL. hoặc TUQ.",
-        ));
-    }
-    let on_behalf_of = nfc(&req.on_behalf_of);
-    if on_behalf_of.chars().count() > 200 {
-        errors.push(FieldError::new("on_behalf_of", "tối đa 200 ký tự"));
-    }
-    if !on_behalf_of.is_empty() && !matches!(mark.as_str(), "KT." | "TM." | "TL." | "TUQ.") {
-        errors.push(FieldError::new(
-            "on_behalf_of",
-            "chỉ ghi khi ký thay (KT.), thay mặt (TM.), thừa lệnh (TL.) hoặc thừa ủy quyền (TUQ.)",
-        ));
-    }
-    let mut recipients = Vec::new();
-    for (i, r) in req.recipients.iter().enumerate() {
-        let name = nfc(&r.name);
-        if name.is_empty() {
-            errors.push(FieldError::new(
-                format!("recipients[{i}].name"),
-                "tên nơi nhận bắt buộc",
-            ));
-        }
-        recipients.push(json!({"organ_id": r.organ_id.trim(), "name": name}));
-    }
-    let content = req
-        .content
-        .as_deref()
-        .map(|c| motcua_domain::catalog::fold::nfc(c.trim()))
-        .filter(|c| !c.is_empty());
-    if content.as_ref().is_some_and(|c| c.chars().count() > 50_000) {
-        errors.push(FieldError::new("content", "nội dung tối đa 50.000 ký tự"));
-    }
-    let (Some(doc_type), Some(urgency), Some(secrecy), true) =
-        (doc_type, urgency, secrecy, errors.is_empty())
-    else {
-        return Err(ApiError::Invalid(errors));
-    };
-    let org = state.org().await?;
-    let agency = org
-        .agency(caller.user.agency_id)
-        .ok_or(ApiError::Forbidden)?;
-    let unit = org
-        .unit_by_id(caller.user.unit_id)
-        .map(|u| u.code.clone())
-        .unwrap_or_default();
-    let new = store::NewDocument {
-        agency_id: agency.id,
-        direction: "out",
-        doc_type: doc_type.code.to_owned(),
-        series: rules::series(&doc_type, secrecy),
-        notation: rules::notation(&doc_type, &agency.short_name, &unit),
-        subject,
-        urgency: urgency.code().to_owned(),
-        secrecy: secrecy.code().to_owned(),
-        drafting_unit_id: Some(caller.user.unit_id),
-        signer_name,
-        signer_position: nfc(&req.signer_position),
-        authority_mark: mark,
-        recipients: Value::Array(recipients),
-        electronic: req.electronic,
-        pdf_upload_id: None,
-        created_by: Some(caller.user.id),
-        content,
-        signature_state: None,
-        on_behalf_of: (!on_behalf_of.is_empty()).then_some(on_behalf_of),
-    };
-    let d = store::create_draft(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        new,
-    )
-    .await?;
+    let d = draft::draft(&state, &caller.actor(), &req.into()).await?;
     Ok((StatusCode::CREATED, axum::Json(doc_json(&d))))
+}
+
+impl From<DraftRequest> for draft::Draft {
+    fn from(r: DraftRequest) -> Self {
+        Self {
+            doc_type: r.doc_type,
+            subject: r.subject,
+            urgency: r.urgency,
+            secrecy: r.secrecy,
+            signer_name: r.signer_name,
+            signer_position: r.signer_position,
+            authority_mark: r.authority_mark,
+            on_behalf_of: r.on_behalf_of,
+            recipients: r
+                .recipients
+                .into_iter()
+                .map(|r| draft::Recipient {
+                    organ_id: r.organ_id,
+                    name: r.name,
+                })
+                .collect(),
+            electronic: r.electronic,
+            content: r.content,
+        }
+    }
 }
 
 /// The version the caller last saw.
@@ -233,24 +146,14 @@ pub async fn issue_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<IssueRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let d = store::find(state.db.conn(), id).await?;
-    visible(&state, &caller, scope, &d).await?;
-    let ctx = caller.audit_ctx(crate::ops::operation_id());
-    let d = store::issue(&state.db, &ctx, id, req.version, chrono::Utc::now())
-        .await
-        .map_err(crate::official::says)?;
-    // The number exists once the issuing transaction committed; the document is then typeset
-    // with it and signed. A failure here leaves the document issued without its PDF, which
+    // A failure to typeset or sign leaves the document issued without its PDF, which
     // `POST /api/v1/documents/{id}/sign` makes again; the answer says why.
-    match crate::official::render_and_sign(&state, &caller, &d).await {
-        Ok(Some(signed)) => Ok(axum::Json(doc_json(&signed))),
-        Ok(None) => Ok(axum::Json(doc_json(&d))),
-        Err(problem) => {
-            let mut v = doc_json(&d);
-            v["signing_problem"] = json!(problem);
-            Ok(axum::Json(v))
-        }
+    let issued = draft::issue(&state, &caller.actor(), scope, id, req.version).await?;
+    let mut v = doc_json(&issued.document);
+    if let Some(problem) = issued.signing_problem {
+        v["signing_problem"] = json!(problem);
     }
+    Ok(axum::Json(v))
 }
 
 /// Typesets an issued document that has drafted content (Annex I) and signs it again, e.g. after
@@ -264,23 +167,8 @@ pub async fn sign_document(
     Api { caller, scope, .. }: Api<ManageDocuments>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Value>> {
-    let d = store::find(state.db.conn(), id).await?;
-    visible(&state, &caller, scope, &d).await?;
-    if d.direction != "out" || d.status != "issued" {
-        return Err(ApiError::Conflict(
-            "chỉ ký được văn bản đi đã ban hành (đã có số)".into(),
-        ));
-    }
-    if d.pdf_upload_id.is_some() {
-        return Err(ApiError::Conflict("văn bản đã được ký số".into()));
-    }
-    match crate::official::render_and_sign(&state, &caller, &d).await {
-        Ok(Some(signed)) => Ok(axum::Json(doc_json(&signed))),
-        Ok(None) => Err(ApiError::Conflict(
-            "văn bản không có nội dung soạn thảo để dàn trang".into(),
-        )),
-        Err(problem) => Err(ApiError::Conflict(problem)),
-    }
+    let d = draft::sign(&state, &caller.actor(), scope, id).await?;
+    Ok(axum::Json(doc_json(&d)))
 }
 
 /// The PDF of a document: the signed Annex I rendering of an outgoing one, the signed file that
@@ -293,82 +181,8 @@ pub async fn document_pdf(
     Api { caller, scope, .. }: Api<ManageDocuments>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::response::Response> {
-    let d = store::find(state.db.conn(), id).await?;
-    visible(&state, &caller, scope, &d).await?;
-    let upload = d.pdf_upload_id.ok_or(ApiError::NotFound)?;
-    let file = motcua_store::dossier::upload_content(state.db.conn(), upload).await?;
-    Ok(pdf_response(&d, file.content))
-}
-
-/// A document's PDF file name: its number and notation, `15_QĐ-BTTTT.pdf`.
-pub(crate) fn pdf_name(d: &store::Document) -> String {
-    format!(
-        "{}.pdf",
-        d.code
-            .as_deref()
-            .unwrap_or("van-ban")
-            .replace(['/', '\\', '"'], "_")
-    )
-}
-
-/// A document's PDF as a response, named after its number and notation.
-pub(crate) fn pdf_response(d: &store::Document, content: Vec<u8>) -> axum::response::Response {
-    let name = pdf_name(d);
-    // An ASCII name for old clients and the exact one in RFC 6266/5987 form (`15_QĐ-BTTTT.pdf`).
-    let ascii: String = name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() { c } else { '_' })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        content,
-    )
-        .into_response()
-}
-
-pub(crate) async fn visible(
-    state: &AppState,
-    caller: &crate::auth::Caller,
-    scope: motcua_domain::access::Scope,
-    d: &store::Document,
-) -> ApiResult<()> {
-    if d.agency_id != caller.user.agency_id {
-        return Err(ApiError::NotFound);
-    }
-    if scope == motcua_domain::access::Scope::OwnUnit {
-        let units = state.org().await?.subtree(caller.user.unit_id);
-        if !in_reach(d, &units, caller.user.id) {
-            return Err(ApiError::NotFound);
-        }
-    }
-    Ok(())
-}
-
-/// Whether a document is within the reach of a unit-scoped caller: drafted in their units, or
-/// incoming and assigned to one of them, or presented to them as the leader.
-pub(crate) fn in_reach(d: &store::Document, units: &[Uuid], account: Uuid) -> bool {
-    let mine = |u: Option<Uuid>| u.is_some_and(|u| units.contains(&u));
-    if d.direction == "in" {
-        mine(d.handling_unit_id) || d.leader_id == Some(account)
-    } else {
-        mine(d.drafting_unit_id)
-    }
+    let (d, content) = app_doc::pdf(&state, &caller.actor(), scope, id).await?;
+    Ok(crate::download::pdf(&d, content))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -382,168 +196,6 @@ pub struct RegisterQuery {
     pub format: Option<String>,
 }
 
-/// The register's columns (Decree 30/2020 Annex IV).
-pub(crate) const REGISTER_HEADER: [&str; 10] = [
-    "Số, ký hiệu",
-    "Ngày ban hành",
-    "Tên loại",
-    "Trích yếu",
-    "Người ký",
-    "Nơi nhận",
-    "Độ khẩn",
-    "Độ mật",
-    "Sổ",
-    "Điện tử",
-];
-
-/// One row of the register (Decree 30/2020 Annex IV: number and notation, date, type, subject,
-/// signer, recipients, urgency, secrecy, series, electronic).
-pub(crate) fn register_row(d: &store::Document) -> Vec<String> {
-    let recipients: Vec<String> = d
-        .recipients
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r["name"].as_str().map(str::to_owned))
-        .collect();
-    vec![
-        d.code.clone().unwrap_or_default(),
-        d.issued_at
-            .map(|t| {
-                t.with_timezone(&motcua_domain::time::VN_OFFSET)
-                    .format("%d/%m/%Y")
-                    .to_string()
-            })
-            .unwrap_or_default(),
-        DocType::parse(&d.doc_type).map_or(String::new(), |t| t.name.to_owned()),
-        d.subject.clone(),
-        format!("{} {}", d.authority_mark, d.signer_name)
-            .trim()
-            .to_owned(),
-        recipients.join(", "),
-        Urgency::parse(&d.urgency)
-            .map_or("", Urgency::label_vi)
-            .to_owned(),
-        Secrecy::parse(&d.secrecy)
-            .map_or("", Secrecy::label_vi)
-            .to_owned(),
-        d.series.clone(),
-        if d.electronic {
-            "Có".into()
-        } else {
-            "Không".into()
-        },
-    ]
-}
-
-/// The incoming register's columns (Decree 30/2020 Annex IV, sổ đăng ký văn bản đến), with the
-/// handling the leader recorded (art. 24) and the state of the digital signatures.
-pub(crate) const INCOMING_HEADER: [&str; 11] = [
-    "Ngày đến",
-    "Số đến",
-    "Tác giả",
-    "Số, ký hiệu",
-    "Tên loại và trích yếu nội dung",
-    "Độ khẩn",
-    "Đơn vị hoặc người nhận",
-    "Hạn xử lý",
-    "Tình trạng xử lý",
-    "Chữ ký số",
-    "Ghi chú",
-];
-
-/// One row of the incoming register.
-pub(crate) fn incoming_row(d: &store::Document, org: &crate::state::OrgSnapshot) -> Vec<String> {
-    let sender = d
-        .recipients
-        .as_array()
-        .and_then(|a| a.first())
-        .and_then(|r| r["name"].as_str())
-        .unwrap_or_default()
-        .to_owned();
-    let type_name = DocType::parse(&d.doc_type).map_or(d.doc_type.as_str(), |t| t.name);
-    vec![
-        d.issued_at
-            .map(|t| {
-                t.with_timezone(&motcua_domain::time::VN_OFFSET)
-                    .format("%d/%m/%Y")
-                    .to_string()
-            })
-            .unwrap_or_default(),
-        d.number
-            .map(|n| rules::number_text(i64::from(n)))
-            .unwrap_or_default(),
-        sender,
-        d.code.clone().unwrap_or_default(),
-        format!("{type_name}: {}", d.subject),
-        Urgency::parse(&d.urgency)
-            .map_or("", Urgency::label_vi)
-            .to_owned(),
-        d.handling_unit_id
-            .and_then(|u| org.unit_by_id(u))
-            .map(|u| u.name.clone())
-            .unwrap_or_default(),
-        d.due_date
-            .map(|t| t.format("%d/%m/%Y").to_string())
-            .unwrap_or_default(),
-        rules::handling_label_vi(d.handling_status.as_deref().unwrap_or_default()).to_owned(),
-        match d.signature_state.as_deref() {
-            Some("valid") => "Hợp lệ",
-            Some("untrusted") => "Nguyên vẹn, chưa tin cậy gốc",
-            Some("none") => "Không có",
-            _ => "",
-        }
-        .to_owned(),
-        d.handling_note.clone().unwrap_or_default(),
-    ]
-}
-
-/// The register of a year as a download: `csv` (BOM, `;`) or `xlsx`, named `so-van-ban-di-2026.xlsx`.
-pub(crate) fn register_file(
-    docs: &[store::Document],
-    direction: &str,
-    year: i32,
-    format: &str,
-    org: &crate::state::OrgSnapshot,
-) -> Result<axum::response::Response, String> {
-    let (header_row, table): (&[&str], Vec<Vec<String>>) = if direction == "out" {
-        (&REGISTER_HEADER, docs.iter().map(register_row).collect())
-    } else {
-        (
-            &INCOMING_HEADER,
-            docs.iter().map(|d| incoming_row(d, org)).collect(),
-        )
-    };
-    let (slug, sheet) = if direction == "out" {
-        ("di", "VanBanDi")
-    } else {
-        ("den", "VanBanDen")
-    };
-    let (bytes, content_type) = if format == "csv" {
-        (
-            motcua_render::table::csv(header_row, &table)?,
-            "text/csv; charset=utf-8",
-        )
-    } else {
-        (
-            motcua_render::table::xlsx(sheet, header_row, &table)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    };
-    let name = format!("so-van-ban-{slug}-{year}.{format}");
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 /// The register of issued documents of a year, by series and number (Annex IV).
 #[utoipa::path(get, path = "/api/v1/documents", tag = "document", operation_id = "document_register",
     params(RegisterQuery), security(("bearer" = [])),
@@ -553,32 +205,17 @@ pub async fn document_register(
     Api { caller, scope, .. }: Api<ManageDocuments>,
     ApiQuery(q): ApiQuery<RegisterQuery>,
 ) -> ApiResult<axum::response::Response> {
-    let direction = match q.direction.as_deref().unwrap_or("out") {
-        "out" => "out",
-        "in" => "in",
-        _ => {
-            return Err(ApiError::Invalid(vec![FieldError::new(
-                "direction",
-                "out hoặc in",
-            )]));
-        }
-    };
-    let year = q.year.unwrap_or_else(|| {
-        chrono::Utc::now()
-            .with_timezone(&motcua_domain::time::VN_OFFSET)
-            .year()
-    });
-    let mut rows = store::register(state.db.conn(), caller.user.agency_id, direction, year).await?;
-    if scope == motcua_domain::access::Scope::OwnUnit {
-        let units = state.org().await?.subtree(caller.user.unit_id);
-        rows.retain(|d| in_reach(d, &units, caller.user.id));
-    }
+    let direction = registers::direction(q.direction.as_deref())?;
+    let year = q.year.unwrap_or_else(this_year);
+    let actor = caller.actor();
+    let rows = registers::register(&state, &actor, scope, direction, year).await?;
     match q.format.as_deref() {
         None | Some("json") => {}
         Some(f @ ("csv" | "xlsx")) => {
             let org = state.org().await?;
-            return register_file(&rows, direction, year, f, &org)
-                .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)));
+            return Ok(crate::download::file(registers::register_file(
+                &rows, direction, year, f, &org,
+            )?));
         }
         Some(_) => {
             return Err(ApiError::Invalid(vec![FieldError::new(
@@ -602,7 +239,7 @@ pub struct IndicatorQuery {
 }
 
 /// Targets T7.1 and T7.2 of the 2021 plan, live from the registers of the year
-/// ([`crate::official::indicators`]): T7.1 documents handled electronically among all registered
+/// ([`motcua_app::document::indicators`]): T7.1 documents handled electronically among all registered
 /// ones (outgoing and incoming, paper ones too); T7.2 units that both sent and received digitally
 /// signed documents among all units, with each unit's two flags.
 #[utoipa::path(get, path = "/api/v1/documents/indicators", tag = "document", operation_id = "document_indicators",
@@ -613,16 +250,17 @@ pub async fn document_indicators(
     Api { caller, .. }: Api<ManageDocuments>,
     ApiQuery(q): ApiQuery<IndicatorQuery>,
 ) -> ApiResult<axum::Json<Value>> {
-    let year = q.year.unwrap_or_else(|| {
-        chrono::Utc::now()
-            .with_timezone(&motcua_domain::time::VN_OFFSET)
-            .year()
-    });
-    Ok(axum::Json(
-        crate::official::indicators(&state, caller.user.agency_id, year)
-            .await
-            .map_err(ApiError::Internal)?,
-    ))
+    let year = q.year.unwrap_or_else(this_year);
+    let indicators =
+        motcua_app::document::indicators::indicators(&state, caller.user.agency_id, year).await?;
+    Ok(axum::Json(json!(indicators)))
+}
+
+/// This calendar year, Vietnam time.
+fn this_year() -> i32 {
+    chrono::Utc::now()
+        .with_timezone(&motcua_domain::time::VN_OFFSET)
+        .year()
 }
 
 /// A step in handling an incoming document.
@@ -660,11 +298,19 @@ pub async fn handle_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<HandlingRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let d = store::find(state.db.conn(), id).await?;
-    visible(&state, &caller, scope, &d).await?;
-    if d.direction != "in" {
-        return Err(ApiError::NotFound);
-    }
-    let d = crate::official::handle(&state, &caller, &d, &req).await?;
+    let d = handling::handle_by_id(&state, &caller.actor(), scope, id, &req.into()).await?;
     Ok(axum::Json(doc_json(&d)))
+}
+
+impl From<HandlingRequest> for handling::Handling {
+    fn from(r: HandlingRequest) -> Self {
+        Self {
+            step: r.step,
+            version: r.version,
+            leader_id: r.leader_id,
+            unit: r.unit,
+            due_date: r.due_date,
+            note: r.note,
+        }
+    }
 }

@@ -18,79 +18,24 @@
 //! - `POST /api/v1/documents/{id}/recall`: asks the partner to recall (13), directly (the answer,
 //!   14 or 15, is needed at once); records its answer.
 //!
+//! The use cases are `motcua_app::document::exchange`; these are their routes.
+//!
 //! The HTTP client has no TLS feature (reqwest with rustls would pull aws-lc-rs into the build):
 //! partners are reached through a TLS-terminating proxy or on a private network.
 
 use super::ErrorEnvelope;
 use crate::auth::{Api, ManageDocuments};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult};
 use crate::json::{ApiJson, ApiPath};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use motcua_edxml::{
-    Code, Kind, MessageHeader, Organ, Package, Priority, StatusCode as Status, StatusMessage,
-};
-use motcua_store::AuditCtx;
-use motcua_store::document as docs;
-use motcua_store::exchange as partners;
+use motcua_app::document::exchange;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-fn xml(status: StatusCode, body: Vec<u8>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        body,
-    )
-        .into_response()
-}
-
-fn our_organ(a: &motcua_store::entity::agency::Model) -> Organ {
-    Organ {
-        organ_id: a.organ_id.clone(),
-        organ_name: a.name.clone(),
-        ..Organ::default()
-    }
-}
-
-pub(crate) fn status_about(
-    from: &motcua_store::entity::agency::Model,
-    document_id: &str,
-    sender: &str,
-    code: &str,
-    status: Status,
-    description: &str,
-) -> StatusMessage {
-    StatusMessage {
-        response_for_organ_id: sender.to_owned(),
-        response_for_code: code.to_owned(),
-        response_for_date: None,
-        response_for_document_id: document_id.to_owned(),
-        from: our_organ(from),
-        staff_department: "Văn thư".to_owned(),
-        staff_name: String::new(),
-        staff_email: String::new(),
-        staff_mobile: String::new(),
-        status,
-        description: description.to_owned(),
-        timestamp: Utc::now()
-            .with_timezone(&motcua_domain::time::VN_OFFSET)
-            .naive_local(),
-    }
-}
-
-fn system_ctx(agency_id: Uuid, partner: &str) -> AuditCtx {
-    AuditCtx {
-        agency_id: Some(agency_id),
-        actor_role: format!("exchange:{partner}"),
-        ..AuditCtx::system(crate::ops::operation_id())
-    }
-}
 
 /// Receives a package or a status message from a partner installation.
 #[utoipa::path(post, path = "/api/v1/edxml/inbox", tag = "document", operation_id = "edxml_inbox",
@@ -108,252 +53,17 @@ pub async fn edxml_inbox(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or(ApiError::Unauthorized)?;
-    let partner = partners::partner_by_token(state.db.conn(), token.trim())
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let partner = exchange::partner_of(&state, token).await?;
     let bytes = axum::body::to_bytes(body, state.config.upload_limit_bytes)
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;
-    let org = state.org().await?;
-    let Some(ours) = org.agencies.first().cloned() else {
-        return Err(ApiError::NotFound);
-    };
-    let kind = motcua_edxml::kind_of(&bytes)
-        .map_err(|e| ApiError::Invalid(vec![FieldError::new("edxml", e.to_string())]))?;
-    if kind == Kind::Status {
-        let s = StatusMessage::parse(&bytes)
-            .map_err(|e| ApiError::Invalid(vec![FieldError::new("edxml", e.to_string())]))?;
-        if s.from.organ_id != partner.organ_id {
-            return Err(ApiError::Forbidden);
-        }
-        return status_arrived(&state, &org, &partner, s).await;
-    }
-    let package = match Package::parse(&bytes) {
-        Ok(p) => p,
-        Err(e) => {
-            // Unreadable: refused with the reason, nothing registered (Decree 30/2020 art. 20.1).
-            let id =
-                motcua_edxml::document_id_of(&bytes).unwrap_or_else(|| "không xác định".to_owned());
-            let s = status_about(
-                &ours,
-                &id,
-                &partner.organ_id,
-                "",
-                Status::Refused,
-                &e.to_string(),
-            );
-            return Ok(xml(StatusCode::OK, s.to_xml()));
-        }
-    };
-    let h = &package.header;
-    if h.from.organ_id != partner.organ_id {
-        return Err(ApiError::Forbidden);
-    }
-    let code = format!("{}/{}", h.code.code_number, h.code.code_notation);
-    let Some(addressee) = org
-        .agencies
-        .iter()
-        .find(|a| h.to.iter().any(|t| t.organ_id == a.organ_id))
-    else {
-        let s = status_about(
-            &ours,
-            &h.document_id,
-            &h.from.organ_id,
-            &code,
-            Status::Refused,
-            "văn bản không gửi đến cơ quan nào của hệ thống này (gửi nhầm nơi nhận)",
-        );
-        return Ok(xml(StatusCode::OK, s.to_xml()));
-    };
-    // Signed attachments are checked on arrival; one that is not intact is refused. The first PDF
-    // is kept with the state of its signatures (T7.2 counts documents received signed).
-    let mut kept: Option<(String, Vec<u8>, &'static str)> = None;
-    for a in &package.attachments {
-        if a.data.starts_with(b"%PDF-") {
-            let state_of = match motcua_app::signing::verify_pdf(&state.db, a.data.clone()).await {
-                Ok(r) => crate::official::signature_state(&r),
-                Err(_) => "invalid",
-            };
-            if state_of == "invalid" || state_of == "none" {
-                let s = status_about(
-                    addressee,
-                    &h.document_id,
-                    &h.from.organ_id,
-                    &code,
-                    Status::Refused,
-                    &format!("tệp {} không có chữ ký số nguyên vẹn", a.name),
-                );
-                return Ok(xml(StatusCode::OK, s.to_xml()));
-            }
-            if kept.is_none() {
-                kept = Some((a.name.clone(), a.data.clone(), state_of));
-            }
-        }
-    }
-    let signature_state = kept.as_ref().map_or("none", |k| k.2);
-    let new = docs::NewDocument {
-        agency_id: addressee.id,
-        direction: "in",
-        doc_type: motcua_domain::document::DocType::all()
-            .find(|t| t.name == h.type_name)
-            .map_or_else(|| h.type_name.clone(), |t| t.code.to_owned()),
-        series: "den".to_owned(),
-        notation: h.code.code_notation.clone(),
-        subject: h.subject.clone(),
-        urgency: match h.priority {
-            Priority::Normal => "normal",
-            Priority::Urgent => "urgent",
-            Priority::VeryUrgent => "very_urgent",
-            Priority::Flash | Priority::FlashTimed => "flash",
-        }
-        .to_owned(),
-        secrecy: "none".to_owned(),
-        drafting_unit_id: None,
-        signer_name: h.signer_full_name.clone(),
-        signer_position: h.signer_position.clone(),
-        authority_mark: h.signer_competence.clone(),
-        recipients: serde_json::json!([{"organ_id": h.from.organ_id, "name": h.from.organ_name}]),
-        electronic: true,
-        pdf_upload_id: None,
-        created_by: None,
-        content: None,
-        signature_state: Some(signature_state.to_owned()),
-        on_behalf_of: None,
-    };
-    let pdf = kept.map(|(name, data, _)| motcua_store::dossier::NewUpload {
-        agency_id: addressee.id,
-        owner_id: None,
-        file_name: name,
-        content_type: "application/pdf".to_owned(),
-        content: data,
-    });
-    let (doc, _) = docs::register_incoming(
-        &state.db,
-        &system_ctx(addressee.id, &partner.organ_id),
-        addressee.id,
-        &h.document_id,
-        &h.from.organ_id,
-        new,
-        &code,
-        Utc::now(),
-        pdf,
+    let answer = exchange::receive(&state, &partner, &bytes, &crate::ops::operation_id()).await?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        answer,
     )
-    .await?;
-    let s = status_about(
-        addressee,
-        &h.document_id,
-        &h.from.organ_id,
-        &code,
-        Status::Accepted,
-        &format!("Đã tiếp nhận, số đến {:02}", doc.number.unwrap_or_default()),
-    );
-    Ok(xml(StatusCode::OK, s.to_xml()))
-}
-
-async fn status_arrived(
-    state: &AppState,
-    org: &crate::state::OrgSnapshot,
-    partner: &partners::Partner,
-    s: StatusMessage,
-) -> ApiResult<Response> {
-    for a in &org.agencies {
-        match s.status {
-            // The sender asks to recall a document it sent us: agreed, marked recalled (art. 23).
-            Status::RecallRequested => {
-                if let Some(d) =
-                    docs::by_external(state.db.conn(), a.id, "in", &s.response_for_document_id)
-                        .await?
-                {
-                    docs::set_exchange(
-                        &state.db,
-                        &system_ctx(a.id, &partner.organ_id),
-                        d.id,
-                        None,
-                        Status::RecallAgreed.code(),
-                        &s.description,
-                    )
-                    .await?;
-                    let answer = status_about(
-                        a,
-                        &s.response_for_document_id,
-                        &partner.organ_id,
-                        &s.response_for_code,
-                        Status::RecallAgreed,
-                        "Đồng ý lấy lại; văn bản đã được thu hồi",
-                    );
-                    return Ok(xml(StatusCode::OK, answer.to_xml()));
-                }
-            }
-            // A recipient reports on a document we sent.
-            _ => {
-                if let Some(d) =
-                    docs::by_external(state.db.conn(), a.id, "out", &s.response_for_document_id)
-                        .await?
-                {
-                    docs::set_exchange(
-                        &state.db,
-                        &system_ctx(a.id, &partner.organ_id),
-                        d.id,
-                        None,
-                        s.status.code(),
-                        &s.description,
-                    )
-                    .await?;
-                    let answer = status_about(
-                        a,
-                        &s.response_for_document_id,
-                        &partner.organ_id,
-                        &s.response_for_code,
-                        Status::Arrived,
-                        "Đã ghi nhận trạng thái",
-                    );
-                    return Ok(xml(StatusCode::OK, answer.to_xml()));
-                }
-            }
-        }
-    }
-    Err(ApiError::NotFound)
-}
-
-/// An outgoing document the caller may act on: of their agency and, for officers and leaders, of
-/// their unit (the same rule as issuing it).
-async fn outgoing(
-    state: &AppState,
-    caller: &crate::auth::Caller,
-    scope: motcua_domain::access::Scope,
-    id: Uuid,
-) -> ApiResult<docs::Document> {
-    let d = docs::find(state.db.conn(), id).await?;
-    crate::api::document::visible(state, caller, scope, &d).await?;
-    if d.direction != "out" {
-        return Err(ApiError::NotFound);
-    }
-    Ok(d)
-}
-
-/// An exchange partner by OrganId, or a field error on `organ_id`.
-async fn partner_named(state: &AppState, organ_id: &str) -> ApiResult<partners::Partner> {
-    partners::partner(state.db.conn(), organ_id.trim())
-        .await?
-        .ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "organ_id",
-                "cơ quan này chưa được kết nối liên thông",
-            )])
-        })
-}
-
-/// One HTTP client for every delivery (its connection pool is reused).
-fn client() -> ApiResult<&'static reqwest::Client> {
-    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    if let Some(c) = CLIENT.get() {
-        return Ok(c);
-    }
-    let c = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
-    Ok(CLIENT.get_or_init(|| c))
+        .into_response())
 }
 
 /// Where to send.
@@ -362,33 +72,6 @@ fn client() -> ApiResult<&'static reqwest::Client> {
 pub struct SendRequest {
     /// The recipient agency's OrganId (an exchange partner).
     pub organ_id: String,
-}
-
-pub(crate) async fn deliver(
-    partner: &partners::Partner,
-    body: Vec<u8>,
-) -> ApiResult<StatusMessage> {
-    let client = client()?;
-    let r = client
-        .post(&partner.inbox_url)
-        .bearer_auth(&partner.token)
-        .header("content-type", "application/xml")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| ApiError::Conflict(format!("không gửi được đến {}: {e}", partner.name)))?;
-    let http_status = r.status().as_u16();
-    let bytes = r
-        .bytes()
-        .await
-        .map_err(|e| ApiError::Conflict(format!("{}: {e}", partner.name)))?;
-    StatusMessage::parse(&bytes).map_err(|e| {
-        ApiError::Conflict(format!(
-            "{} trả lời (HTTP {http_status}) không phải thông điệp trạng thái: {e}; {}",
-            partner.name,
-            String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
-        ))
-    })
 }
 
 /// Sends an issued document to a partner agency as an edXML package; records its answer.
@@ -402,134 +85,8 @@ pub async fn send_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SendRequest>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let d = outgoing(&state, &caller, scope, id).await?;
-    let (Some(number), Some(issued_at)) = (d.number, d.issued_at) else {
-        return Err(ApiError::Conflict(
-            "văn bản chưa được ban hành (chưa có số)".into(),
-        ));
-    };
-    let partner = partner_named(&state, &req.organ_id).await?;
-    let org = state.org().await?;
-    let ours = org.agency(d.agency_id).ok_or(ApiError::NotFound)?;
-    let date = issued_at
-        .with_timezone(&motcua_domain::time::VN_OFFSET)
-        .date_naive();
-    let code = Code {
-        code_number: motcua_domain::document::number_text(i64::from(number)),
-        code_notation: d.notation.clone(),
-    };
-    let document_id = motcua_edxml::document_id(&ours.organ_id, date, &code);
-    // The signed PDF travels with the package (Decree 30/2020 art. 16: the original kept, the
-    // signed electronic copy sent).
-    let mut attachments = Vec::new();
-    if let Some(upload) = d.pdf_upload_id {
-        let f = motcua_store::dossier::upload_content(state.db.conn(), upload).await?;
-        attachments.push(motcua_edxml::Attachment {
-            content_id: format!("cid:{upload}"),
-            content_type: "application/pdf".to_owned(),
-            name: f.file_name,
-            size: f.content.len(),
-            data: f.content,
-        });
-    }
-    let package = Package {
-        header: MessageHeader {
-            from: our_organ(ours),
-            to: vec![Organ {
-                organ_id: partner.organ_id.clone(),
-                organ_name: partner.name.clone(),
-                ..Organ::default()
-            }],
-            document_id: document_id.clone(),
-            code,
-            promulgation_date: Some(date),
-            document_type: if d.series.starts_with("vbqppl:") {
-                1
-            } else {
-                2
-            },
-            type_name: motcua_domain::document::DocType::parse(&d.doc_type)
-                .map_or(d.doc_type.clone(), |t| t.name.to_owned()),
-            subject: d.subject.clone(),
-            signer_competence: d.authority_mark.clone(),
-            signer_position: d.signer_position.clone(),
-            signer_full_name: d.signer_name.clone(),
-            priority: match d.urgency.as_str() {
-                "urgent" => Priority::Urgent,
-                "very_urgent" => Priority::VeryUrgent,
-                "flash" => Priority::Flash,
-                _ => Priority::Normal,
-            },
-            promulgation_amount: 1,
-            ..MessageHeader::default()
-        },
-        trace: vec![],
-        attachments,
-    };
-    let ctx = caller.audit_ctx(crate::ops::operation_id());
-    let xml_text =
-        String::from_utf8(package.to_xml()).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
-    docs::queue_send(
-        &state.db,
-        &ctx,
-        d.id,
-        &document_id,
-        &partner.organ_id,
-        xml_text,
-    )
-    .await?;
-    // One attempt now; when the partner cannot be reached the notifier retries with back-off.
-    if let Err(e) = crate::notify::deliver_due(&state).await {
-        tracing::warn!(error = %e, "exchange delivery round failed; the notifier retries");
-    }
-    let d = docs::find(state.db.conn(), d.id).await?;
+    let d = exchange::send(&state, &caller.actor(), scope, id, &req.organ_id).await?;
     Ok(axum::Json(crate::api::document::doc_json(&d)))
-}
-
-/// Delivers a queued package (the notifier calls this for outbox messages of the edXML topic) and
-/// records the partner's answer on the document. An error is retried with back-off.
-pub(crate) async fn deliver_queued(
-    state: &AppState,
-    payload: &serde_json::Value,
-) -> Result<(), String> {
-    let organ_id = payload["organ_id"].as_str().unwrap_or_default();
-    let id: Uuid = payload["document_id"]
-        .as_str()
-        .and_then(|s| s.parse().ok())
-        .ok_or("payload without document_id")?;
-    let partner = partners::partner(state.db.conn(), organ_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no exchange partner {organ_id}"))?;
-    let package = payload["package"]
-        .as_str()
-        .unwrap_or_default()
-        .as_bytes()
-        .to_vec();
-    let answer = deliver(&partner, package)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    if payload["status_only"].as_bool() == Some(true) {
-        // A handling status (04–06) we reported: the partner's acknowledgement is only logged.
-        tracing::info!(document = %id, partner = %organ_id, answer = answer.status.code(), "edXML status delivered");
-        return Ok(());
-    }
-    let d = docs::find(state.db.conn(), id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let ctx = system_ctx(d.agency_id, organ_id);
-    docs::set_exchange(
-        &state.db,
-        &ctx,
-        id,
-        None,
-        answer.status.code(),
-        &answer.description,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    tracing::info!(document = %id, partner = %organ_id, status = answer.status.code(), "edXML delivered");
-    Ok(())
 }
 
 /// Asks the partner to recall a document sent to it (status 13); records its answer (14 or 15).
@@ -542,33 +99,6 @@ pub async fn recall_document(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SendRequest>,
 ) -> ApiResult<axum::Json<serde_json::Value>> {
-    let d = outgoing(&state, &caller, scope, id).await?;
-    let Some(external_id) = d.external_id.clone() else {
-        return Err(ApiError::Conflict(
-            "văn bản chưa được gửi liên thông".into(),
-        ));
-    };
-    let partner = partner_named(&state, &req.organ_id).await?;
-    let org = state.org().await?;
-    let ours = org.agency(d.agency_id).ok_or(ApiError::NotFound)?;
-    let ask = status_about(
-        ours,
-        &external_id,
-        &ours.organ_id,
-        d.code.as_deref().unwrap_or_default(),
-        Status::RecallRequested,
-        "Đề nghị lấy lại văn bản",
-    );
-    let answer = deliver(&partner, ask.to_xml()).await?;
-    let ctx = caller.audit_ctx(crate::ops::operation_id());
-    let d = docs::set_exchange(
-        &state.db,
-        &ctx,
-        d.id,
-        None,
-        answer.status.code(),
-        &answer.description,
-    )
-    .await?;
+    let d = exchange::recall(&state, &caller.actor(), scope, id, &req.organ_id).await?;
     Ok(axum::Json(crate::api::document::doc_json(&d)))
 }

@@ -74,7 +74,7 @@ pub async fn create_plan(
         new,
     )
     .await
-    .map_err(crate::official::says)?;
+    .map_err(motcua_app::document::refusal)?;
     Ok((
         StatusCode::CREATED,
         axum::Json(plan_json(&state, plan).await?),

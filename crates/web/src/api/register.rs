@@ -479,6 +479,6 @@ pub async fn record_item(
         },
     )
     .await
-    .map_err(crate::official::says)?;
+    .map_err(motcua_app::document::refusal)?;
     Ok(axum::Json(item_json(&updated)))
 }

@@ -5,17 +5,17 @@
 
 use super::{Layout, html};
 use crate::auth::{CsrfToken, ManageDocuments, PageUser, Viewer, verify_csrf};
-use crate::error::{ApiError, PageError, PageResult};
+use crate::error::{PageError, PageResult};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use motcua_domain::access::Scope;
+use motcua_app::Error as AppError;
+use motcua_app::document::{self as app_doc, handling, indicators, registers};
 use motcua_domain::account::Role;
 use motcua_domain::document::handling_label_vi;
-use motcua_store::document as store;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -120,45 +120,27 @@ pub async fn register(
     let incoming = q.huong.as_deref() == Some("den");
     let direction = if incoming { "in" } else { "out" };
     let caller = &user.caller;
+    let actor = caller.actor();
     let org = state.org().await?;
     let units_in_reach = org.subtree(caller.user.unit_id);
-    let mut docs = store::register(state.db.conn(), caller.user.agency_id, direction, year).await?;
-    let mut drafts = if incoming {
+    let docs = registers::register(&state, &actor, user.scope, direction, year).await?;
+    let drafts = if incoming {
         Vec::new()
     } else {
-        store::drafts(state.db.conn(), caller.user.agency_id).await?
+        registers::drafts(&state, &actor, user.scope).await?
     };
-    if user.scope == Scope::OwnUnit {
-        docs.retain(|d| crate::api::document::in_reach(d, &units_in_reach, caller.user.id));
-        drafts.retain(|d| {
-            d.drafting_unit_id
-                .is_some_and(|u| units_in_reach.contains(&u))
-        });
-    }
     if let Some(f @ ("csv" | "xlsx")) = q.dinh_dang.as_deref() {
-        return crate::api::document::register_file(&docs, direction, year, f, &org)
-            .map_err(|e| PageError::Internal(anyhow::anyhow!(e)));
+        return Ok(crate::download::file(registers::register_file(
+            &docs, direction, year, f, &org,
+        )?));
     }
-    let indicators = crate::official::indicators(&state, caller.user.agency_id, year)
-        .await
-        .map_err(PageError::Internal)?;
-    let count = |v: &serde_json::Value| v.as_u64().unwrap_or_default() as usize;
-    let (electronic, total) = (
-        count(&indicators["t7_1"]["electronic"]),
-        count(&indicators["t7_1"]["total"]),
-    );
-    let t72 = &indicators["t7_2"];
-    let t72_units = t72["per_unit"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|u| {
-            (
-                u["name"].as_str().unwrap_or_default().to_owned(),
-                u["sent_signed"].as_bool().unwrap_or_default(),
-                u["received_signed"].as_bool().unwrap_or_default(),
-            )
-        })
+    let indicators = indicators::indicators(&state, caller.user.agency_id, year).await?;
+    let (electronic, total) = (indicators.t7_1.electronic, indicators.t7_1.total);
+    let t72 = &indicators.t7_2;
+    let t72_units = t72
+        .per_unit
+        .iter()
+        .map(|u| (u.name.clone(), u.sent_signed, u.received_signed))
         .collect();
     let rows = docs
         .iter()
@@ -167,7 +149,7 @@ pub async fn register(
             (
                 d.id,
                 d.pdf_upload_id.is_some(),
-                crate::api::document::register_row(d),
+                registers::register_row(d),
                 signature_label(d.signature_state.as_deref()),
             )
         })
@@ -187,7 +169,7 @@ pub async fn register(
             IncomingRow {
                 id: d.id,
                 version: d.version,
-                cells: crate::api::document::incoming_row(d, &org),
+                cells: registers::incoming_row(d, &org),
                 status_label: handling_label_vi(&status),
                 may_present: is_admin && status == "registered",
                 may_assign: (is_admin || leader_here)
@@ -205,16 +187,7 @@ pub async fn register(
         })
         .collect();
     let leaders = if incoming && is_admin {
-        motcua_store::account::list(state.db.conn(), None)
-            .await?
-            .into_iter()
-            .filter(|a| {
-                a.active
-                    && a.agency_id == caller.user.agency_id
-                    && matches!(Role::parse(&a.role), Ok(Role::UnitLeader | Role::Admin))
-            })
-            .map(|a| (a.id, a.full_name))
-            .collect()
+        handling::leaders(&state, &actor).await?
     } else {
         Vec::new()
     };
@@ -247,9 +220,9 @@ pub async fn register(
         share: percent(electronic, total),
         t72: format!(
             "{} / {} đơn vị — {}",
-            count(&t72["units_signing"]),
-            count(&t72["units"]),
-            percent(count(&t72["units_signing"]), count(&t72["units"]))
+            t72.units_signing,
+            t72.units,
+            percent(t72.units_signing, t72.units)
         ),
         t72_units,
         notice: if q.luu.is_some() {
@@ -287,24 +260,16 @@ pub async fn handle(
     Form(f): Form<HandlingForm>,
 ) -> PageResult<Response> {
     verify_csrf(&method, &headers, &f.csrf_token)?;
-    let d = store::find(state.db.conn(), id)
-        .await
-        .map_err(|e| match e {
-            motcua_store::StoreError::NotFound => PageError::NotFound,
-            e => e.into(),
-        })?;
+    let actor = user.caller.actor();
+    let d = app_doc::find(&state, &actor, user.scope, id).await?;
+    if d.direction != "in" {
+        return Err(PageError::NotFound);
+    }
     let year = d.year.unwrap_or_default();
     let back = |extra: &str| {
         Redirect::to(&format!("/van-ban?huong=den&nam={year}{extra}#vb-{id}")).into_response()
     };
-    if crate::api::document::visible(&state, &user.caller, user.scope, &d)
-        .await
-        .is_err()
-        || d.direction != "in"
-    {
-        return Err(PageError::NotFound);
-    }
-    let req = crate::api::document::HandlingRequest {
+    let req = handling::Handling {
         step: f.buoc,
         version: f.phien_ban,
         leader_id: f.lanh_dao.as_deref().and_then(|s| s.parse().ok()),
@@ -312,9 +277,9 @@ pub async fn handle(
         due_date: f.han.filter(|s| !s.is_empty()),
         note: f.y_kien,
     };
-    match crate::official::handle(&state, &user.caller, &d, &req).await {
+    match handling::handle(&state, &actor, &d, &req).await {
         Ok(_) => Ok(back("&luu=1")),
-        Err(ApiError::Invalid(errors)) => {
+        Err(AppError::Invalid(errors)) => {
             let field = errors.first().map_or("trang_thai", |e| e.field.as_str());
             // Only known field names go into the redirect (a header value).
             let field = match field {
@@ -323,10 +288,10 @@ pub async fn handle(
             };
             Ok(back(&format!("&vb={id}&loi={field}")))
         }
-        Err(ApiError::Conflict(_)) => Ok(back(&format!("&vb={id}&loi=trang_thai"))),
-        Err(ApiError::Forbidden) => Err(PageError::Forbidden),
-        Err(ApiError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(PageError::Internal(anyhow::anyhow!("{e:?}"))),
+        Err(AppError::Refused(_) | AppError::Stale(_)) => {
+            Ok(back(&format!("&vb={id}&loi=trang_thai")))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -336,19 +301,6 @@ pub async fn pdf(
     user: PageUser<ManageDocuments>,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let d = store::find(state.db.conn(), id)
-        .await
-        .map_err(|e| match e {
-            motcua_store::StoreError::NotFound => PageError::NotFound,
-            e => e.into(),
-        })?;
-    if crate::api::document::visible(&state, &user.caller, user.scope, &d)
-        .await
-        .is_err()
-    {
-        return Err(PageError::NotFound);
-    }
-    let upload = d.pdf_upload_id.ok_or(PageError::NotFound)?;
-    let file = motcua_store::dossier::upload_content(state.db.conn(), upload).await?;
-    Ok(crate::api::document::pdf_response(&d, file.content))
+    let (d, content) = app_doc::pdf(&state, &user.caller.actor(), user.scope, id).await?;
+    Ok(crate::download::pdf(&d, content))
 }

@@ -6,7 +6,7 @@
 //! Sinks: `log` (a log line with the message id, topic and dossier code — no recipient, no text:
 //! Decree 13/2023) and `smtp://HOST:PORT` (plain SMTP to a relay on the internal network).
 
-use crate::state::AppState;
+use crate::App;
 use chrono::{Duration, Utc};
 use motcua_store::dossier as store;
 use motcua_store::entity::outbox;
@@ -23,38 +23,40 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// Deliver what is due now; returns (delivered, failed).
-pub async fn deliver_due(state: &AppState) -> Result<(usize, usize), motcua_store::StoreError> {
+pub async fn deliver_due(app: &App) -> Result<(usize, usize), motcua_store::StoreError> {
     let now = Utc::now();
-    let due = store::due_messages(state.db.conn(), now, 100).await?;
+    let due = store::due_messages(app.db.conn(), now, 100).await?;
     // A lease time unique to this round (microseconds), by which the claimed rows are found.
     let lease = now
         + Duration::seconds(LEASE_SECS)
         + Duration::microseconds(i64::from(now.timestamp_subsec_micros() % 997) + 1);
-    let mine = store::claim_messages(&state.db, &due, lease).await?;
+    let mine = store::claim_messages(&app.db, &due, lease).await?;
     let (mut delivered, mut failed) = (Vec::new(), 0);
     for m in mine {
-        match send(state, &m).await {
+        match send(app, &m).await {
             Ok(()) => delivered.push(m.id),
             Err(e) => {
                 let next = Utc::now() + backoff(m.attempts);
                 tracing::warn!(message_id = %m.id, topic = %m.topic, attempts = m.attempts + 1, cause = %e, "notification not delivered; will retry");
-                store::mark_failed(&state.db, m.id, next, &e).await?;
+                store::mark_failed(&app.db, m.id, next, &e).await?;
                 failed += 1;
             }
         }
     }
-    store::mark_delivered(&state.db, &delivered, Utc::now()).await?;
+    store::mark_delivered(&app.db, &delivered, Utc::now()).await?;
     Ok((delivered.len(), failed))
 }
 
-async fn send(state: &AppState, m: &outbox::Model) -> Result<(), String> {
+async fn send(app: &App, m: &outbox::Model) -> Result<(), String> {
+    if m.topic == motcua_store::document::EDXML_TOPIC {
+        let payload: motcua_store::document::ExchangePayload =
+            serde_json::from_str(&m.payload).map_err(|e| format!("payload: {e}"))?;
+        return crate::document::exchange::deliver_queued(app, &payload).await;
+    }
     let payload: serde_json::Value =
         serde_json::from_str(&m.payload).map_err(|e| format!("payload: {e}"))?;
-    if m.topic == motcua_store::document::EDXML_TOPIC {
-        return crate::api::exchange::deliver_queued(state, &payload).await;
-    }
     let code = payload["code"].as_str().unwrap_or_default();
-    let sink = state.config.notify_sink.trim();
+    let sink = app.config.notify_sink.trim();
     if sink == "log" {
         tracing::info!(message_id = %m.id, topic = %m.topic, dossier = %code, "notification");
         return Ok(());
@@ -74,7 +76,7 @@ async fn send(state: &AppState, m: &outbox::Model) -> Result<(), String> {
         StdDuration::from_secs(30),
         smtp_send(
             addr,
-            &state.config.notify_from,
+            &app.config.notify_from,
             to,
             subject,
             body,
@@ -172,11 +174,11 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// Run forever: deliver what is due every second.
-pub async fn run(state: AppState) {
+pub async fn run(app: App) {
     let mut tick = tokio::time::interval(StdDuration::from_secs(1));
     loop {
         tick.tick().await;
-        if let Err(e) = deliver_due(&state).await {
+        if let Err(e) = deliver_due(&app).await {
             tracing::warn!(cause = %e, "notifier");
         }
     }
