@@ -430,7 +430,29 @@ impl SigningService {
             None => Ok(None),
         }
     }
+
+    /// The two signers of an act (Decree 30/2020/NĐ-CP art. 3): the person's credential and the
+    /// agency's (`organ_id`, when the agency is known); each `None` when it has none.
+    pub async fn pair(
+        &self,
+        db: &Db,
+        account_id: Uuid,
+        organ_id: Option<&str>,
+    ) -> anyhow::Result<Signers> {
+        let person = self.of_account(db, account_id).await?;
+        let organisation = match organ_id {
+            Some(o) => self.of_organ(db, o).await?,
+            None => None,
+        };
+        Ok((person, organisation))
+    }
 }
+
+/// A person's and an agency's signing credentials, as [`SigningService::pair`] finds them.
+pub type Signers = (
+    Option<std::sync::Arc<Loaded>>,
+    Option<std::sync::Arc<Loaded>>,
+);
 
 /// Signs a result document (Decree 30/2020/NĐ-CP art. 3, Annex I §II.6; Decree 61/2018 art. 20 as
 /// amended by Decree 107/2021: results issued electronically carry the agency's digital signature):

@@ -195,9 +195,7 @@ async fn claim_uploads(
         .exec(txn)
         .await?;
     if res.rows_affected != ids.len() as u64 {
-        return Err(StoreError::Conflict(
-            "tệp đính kèm không tồn tại hoặc đã thuộc hồ sơ khác".into(),
-        ));
+        return Err(StoreError::UploadsUnavailable);
     }
     Ok(())
 }
@@ -1181,9 +1179,7 @@ pub async fn act(db: &Db, ctx: &AuditCtx, w: ActionWrite) -> Result<dossier::Mod
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(StoreError::Conflict(
-            "hồ sơ đã được người khác cập nhật; tải lại để xem trạng thái mới".into(),
-        ));
+        return Err(StoreError::Stale);
     }
     let d = dossier::Entity::find_by_id(w.dossier_id)
         .one(&txn)
@@ -1250,7 +1246,7 @@ pub async fn rate(
         .exec(&txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(StoreError::Conflict("hồ sơ đã được đánh giá".into()));
+        return Err(StoreError::AlreadyRated);
     }
     let d = dossier::Entity::find_by_id(dossier_id)
         .one(&txn)

@@ -1,5 +1,7 @@
-//! The storage error. `web` maps it to HTTP: `NotFound` 404, `Conflict` 409, `Unavailable` 503,
-//! `Full` 507, `Db` 500 (cause logged, never shown).
+//! The storage error. It names what happened in storage's terms and carries no text for a person:
+//! `motcua-app` says why in Vietnamese (`app::Error`), and `web` maps what reaches it to HTTP:
+//! `NotFound` 404, `Conflict`, `Stale`, `UploadsUnavailable`, `AlreadyRated` 409, `Unavailable`
+//! 503, `Full` 507, `Db` 500 (cause logged, never shown).
 
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
@@ -10,6 +12,15 @@ pub enum StoreError {
     /// A unique constraint refused the write; the text names the constraint, not the data.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The row changed since it was read (its version is not the one the writer expected).
+    #[error("changed since read")]
+    Stale,
+    /// An upload to attach does not exist, is of another agency or already belongs to a dossier.
+    #[error("upload missing or already attached")]
+    UploadsUnavailable,
+    /// The dossier was rated before (a rating is given once).
+    #[error("already rated")]
+    AlreadyRated,
     /// The database cannot be reached (connection refused, pool timed out, server restarting).
     #[error("database unavailable")]
     Unavailable(#[source] DbErr),

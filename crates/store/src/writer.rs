@@ -142,7 +142,12 @@ fn uncertain(e: &StoreError) -> StoreError {
     let why = sea_orm::DbErr::Custom(format!("commit failed, outcome unknown: {e}"));
     match e {
         StoreError::Full(_) => StoreError::Full(why),
-        StoreError::Db(_) | StoreError::Conflict(_) | StoreError::NotFound => StoreError::Db(why),
+        StoreError::Db(_)
+        | StoreError::Conflict(_)
+        | StoreError::NotFound
+        | StoreError::Stale
+        | StoreError::UploadsUnavailable
+        | StoreError::AlreadyRated => StoreError::Db(why),
         StoreError::Unavailable(_) => StoreError::Unavailable(why),
     }
 }

@@ -148,15 +148,16 @@ fn the_applicant_and_the_new_dossier_hide_personal_data() {
 
 #[test]
 fn the_filing_request_hides_the_applicant_and_the_return_address() {
-    let request: motcua_web::dossier::FileRequest = serde_json::from_value(serde_json::json!({
-        "procedure_code": "1.000001",
-        "channel": "online",
-        "applicant": {"kind": "citizen", "name": NAME, "id_number": ID, "phone": PHONE,
-                      "email": EMAIL, "address": ADDRESS},
-        "return_channel": "postal",
-        "return_address": ADDRESS,
-    }))
-    .unwrap();
+    let request: motcua_app::dossier::filing::FileRequest =
+        serde_json::from_value(serde_json::json!({
+            "procedure_code": "1.000001",
+            "channel": "online",
+            "applicant": {"kind": "citizen", "name": NAME, "id_number": ID, "phone": PHONE,
+                          "email": EMAIL, "address": ADDRESS},
+            "return_channel": "postal",
+            "return_address": ADDRESS,
+        }))
+        .unwrap();
     let shown = format!("{request:?}");
     assert_clean("FileRequest", &shown);
     assert!(shown.contains("1.000001"), "{shown}");

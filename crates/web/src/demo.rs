@@ -5,9 +5,11 @@
 
 use crate::auth::Caller;
 use crate::config::Config;
-use crate::dossier::{self as svc, ActionRequest, ApplicantIn, ComponentIn, FileRequest, PostalIn};
 use crate::state::AppState;
 use chrono::{Duration, NaiveDate, NaiveTime};
+use motcua_app::dossier::action::{ActionError, ActionRequest, DeliveryAttempt};
+use motcua_app::dossier::filing::{ApplicantIn, ComponentIn, FileRequest, PostalIn};
+use motcua_app::dossier::{self as svc};
 use motcua_domain::time::from_local;
 use motcua_store::Db;
 use motcua_store::dossier::Filed;
@@ -56,7 +58,7 @@ fn at(day: NaiveDate, h: u32, m: u32) -> chrono::DateTime<chrono::Utc> {
 }
 
 async fn upload(state: &AppState, who: &Caller, name: &str) -> anyhow::Result<uuid::Uuid> {
-    let m = crate::api::dossier::store_upload(state, who, name.to_owned(), demo_pdf())
+    let m = svc::save_upload(state, &who.actor(), name.to_owned(), demo_pdf())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(m.id)
@@ -71,10 +73,10 @@ async fn step(
     let fresh = motcua_store::dossier::by_code(state.db.conn(), &d.code)
         .await?
         .ok_or_else(|| anyhow::anyhow!("dossier vanished"))?;
-    match svc::act(state, who, &fresh, fresh.version, req).await {
+    match svc::action::act(state, &who.actor(), &fresh, fresh.version, req).await {
         Ok(d) => Ok(d),
-        Err(svc::ActionError::Api(e)) => Err(anyhow::anyhow!("{e:?}")),
-        Err(svc::ActionError::NotAllowed { message, .. }) => Err(anyhow::anyhow!(message)),
+        Err(ActionError::Failed(e)) => Err(anyhow::anyhow!("{e:?}")),
+        Err(ActionError::NotAllowed { message, .. }) => Err(anyhow::anyhow!(message)),
     }
 }
 
@@ -207,7 +209,7 @@ pub async fn load_dossiers(db: &Db, config: &Config) -> anyhow::Result<usize> {
                 fees_vnd: 0,
             }),
         };
-        let d = match svc::file(&state, filer, req, None).await {
+        let d = match svc::filing::file(&state, &filer.actor(), req, None).await {
             Ok(Filed::Created(d)) => *d,
             Ok(_) => continue,
             Err(e) => return Err(anyhow::anyhow!("demo filing of {code}: {e:?}")),
@@ -310,7 +312,7 @@ pub async fn load_dossiers(db: &Db, config: &Config) -> anyhow::Result<usize> {
         let mut r = action("return_result");
         if d.return_channel == "postal" {
             r.tracking_number = Some(format!("EB{:09}VN", 260_900_000 + i));
-            r.delivery_attempts = vec![crate::dossier::DeliveryAttempt {
+            r.delivery_attempts = vec![DeliveryAttempt {
                 at: state.now().to_rfc3339(),
                 outcome: "delivered".into(),
                 note: String::new(),
@@ -318,9 +320,15 @@ pub async fn load_dossiers(db: &Db, config: &Config) -> anyhow::Result<usize> {
         }
         let d = step(&state, &desk, &d, r).await?;
         if i % 3 == 0 {
-            crate::api::dossier::rate(&state, &d, 4 + (i % 2) as i16, "Cán bộ hướng dẫn tận tình.")
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            svc::public::rate(
+                &state,
+                &d,
+                4 + (i % 2) as i16,
+                "Cán bộ hướng dẫn tận tình.",
+                "demo",
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         }
     }
     Ok(filed)

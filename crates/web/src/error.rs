@@ -198,10 +198,23 @@ fn store_parts(e: &StoreError) -> (StatusCode, &'static str, String, Value) {
             "Không tìm thấy.".into(),
             Value::Null,
         ),
-        StoreError::Conflict(_) => (
+        // A second rating reads as the duplicate it is.
+        StoreError::Conflict(_) | StoreError::AlreadyRated => (
             StatusCode::CONFLICT,
             "conflict",
             "Dữ liệu trùng với bản ghi đã có.".into(),
+            Value::Null,
+        ),
+        StoreError::Stale => (
+            StatusCode::CONFLICT,
+            "conflict",
+            "Dữ liệu đã được người khác cập nhật; tải lại để xem trạng thái mới.".into(),
+            Value::Null,
+        ),
+        StoreError::UploadsUnavailable => (
+            StatusCode::CONFLICT,
+            "conflict",
+            "Tệp đính kèm không tồn tại hoặc đã thuộc hồ sơ khác.".into(),
             Value::Null,
         ),
         StoreError::Unavailable(_) => (

@@ -2,10 +2,10 @@
 //! and its events and typeset by `motcua_forms`. A form exists once its event does: 02 after a
 //! supplement request, 03 after a refusal, 04 after an apology; 01 and 05 always.
 
-use crate::dossier::{action_label, outcome_label};
 use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Datelike, Utc};
+use motcua_app::dossier::{action_label, outcome_label};
 use motcua_domain::catalog::procedure::Channel;
 use motcua_domain::time::VN_OFFSET;
 use motcua_forms::Form;

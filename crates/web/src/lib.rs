@@ -5,7 +5,6 @@
 pub mod api;
 pub mod auth;
 pub mod demo;
-pub mod dossier;
 pub mod download;
 pub mod error;
 pub mod forms;

@@ -98,18 +98,7 @@ pub async fn read_one_file(
     }
 }
 
-/// The name an uploaded file is kept under: NFC, without a client's folders (`C:\\…\\x.pdf`,
-/// `../x.pdf`) or control characters, at most 200 characters.
-pub fn upload_name(name: &str) -> String {
-    motcua_domain::catalog::fold::nfc(name.trim())
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect()
-}
+pub use motcua_domain::dossier::upload::kept_name as upload_name;
 
 /// Percent-encoded, the unreserved characters of RFC 3986 kept: a file name for
 /// `filename*=UTF-8''…` (RFC 5987), or a query value.

@@ -83,20 +83,12 @@ pub async fn render_and_sign(
         tracing::error!(error = %e, "signing keys unavailable");
         "không dùng được chứng thư số để ký; báo quản trị hệ thống".to_owned()
     };
-    let person = app
+    let organ = org.agency(d.agency_id).map(|a| a.organ_id.clone());
+    let (person, organisation) = app
         .signing
-        .of_account(&app.db, actor.account_id)
+        .pair(&app.db, actor.account_id, organ.as_deref())
         .await
         .map_err(unavailable)?;
-    let organ = org.agency(d.agency_id).map(|a| a.organ_id.clone());
-    let organisation = match &organ {
-        Some(o) => app
-            .signing
-            .of_organ(&app.db, o)
-            .await
-            .map_err(unavailable)?,
-        None => None,
-    };
     let signature_state = match (&person, &organisation) {
         (Some(_), Some(_)) => "valid",
         (None, None) => "none",

@@ -50,6 +50,19 @@ pub fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, String> {
     Ok(ct)
 }
 
+/// The name an uploaded file is kept under: NFC, without a client's folders (`C:\\…\\x.pdf`,
+/// `../x.pdf`) or control characters, at most 200 characters.
+pub fn kept_name(name: &str) -> String {
+    crate::catalog::fold::nfc(name.trim())
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_file;

@@ -2,8 +2,8 @@
 //! queue, actions with `If-Match`, the public look-up, ratings, statistics and the export.
 
 use super::ErrorEnvelope;
+use crate::api::dossier_body::{ActionRequest, FileRequest};
 use crate::auth::{Api, ApiCaller, Caller, ClientIp, ExportDossiers, ViewDossierStats};
-use crate::dossier::{self as svc, ActionError, ActionRequest, FileRequest};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use motcua_app::dossier::{self as svc, action::ActionError};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
 use motcua_domain::dossier::state::DossierState;
@@ -48,30 +49,6 @@ fn may_upload(role: Role) -> bool {
     .any(|p| access::allows(role, p))
 }
 
-/// Validate and store one uploaded file for `caller`.
-pub async fn store_upload(
-    state: &AppState,
-    caller: &Caller,
-    name: String,
-    bytes: Vec<u8>,
-) -> Result<store::UploadMeta, ApiError> {
-    let name = upload_name(&name);
-    let ct = check_file(&name, &bytes)
-        .map_err(|m| ApiError::Invalid(vec![FieldError::new("file", m)]))?;
-    Ok(store::save_upload(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        store::NewUpload {
-            agency_id: caller.user.agency_id,
-            owner_id: Some(caller.user.id),
-            file_name: name,
-            content_type: ct.to_owned(),
-            content: bytes,
-        },
-    )
-    .await?)
-}
-
 /// Upload one file (multipart, field `file`): its real type is checked against its name.
 #[utoipa::path(post, path = "/api/v1/uploads", tag = "dossier", operation_id = "upload_file",
     security(("bearer" = [])), request_body(content_type = "multipart/form-data", content = Object),
@@ -88,7 +65,7 @@ pub async fn upload_file(
         return Err(ApiError::Forbidden);
     }
     let (name, bytes) = read_one_file(&headers, body, state.config.upload_limit_bytes).await?;
-    let m = store_upload(&state, &caller, name, bytes).await?;
+    let m = svc::save_upload(&state, &caller.actor(), name, bytes).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(
@@ -156,7 +133,7 @@ pub async fn file_dossier(
             ))
         }
     };
-    let filed = svc::file(&state, &caller, req, idempotency).await?;
+    let filed = svc::filing::file(&state, &caller.actor(), req.into(), idempotency).await?;
     let (status, d) = match filed {
         Filed::Created(d) => (StatusCode::CREATED, d),
         Filed::Replayed(d) => (StatusCode::OK, d),
@@ -182,7 +159,7 @@ pub async fn dossier_json(
     d: &dossier::Model,
     events: &[dossier_event::Model],
 ) -> Result<Value, ApiError> {
-    let allowed = svc::actions_for(state, caller, d).await?;
+    let allowed = svc::actions_for(state, &caller.actor(), d).await?;
     let uploads = store::uploads_of(state.db.conn(), d.id).await?;
     let cal = state.calendar();
     let assessment = svc::assess(&cal.working, d, events, state.now());
@@ -248,7 +225,7 @@ async fn visible(
         .await?
         .ok_or(ApiError::NotFound)?;
     // Someone who may not see the dossier learns nothing, not even that it exists.
-    if !svc::can_see(state, caller, &d).await? {
+    if !svc::can_see(state, &caller.actor(), &d).await? {
         return Err(ApiError::NotFound);
     }
     Ok(d)
@@ -377,9 +354,9 @@ pub async fn act_on_dossier(
     let req: ActionRequest = crate::json::parse(&body)?;
     let d = visible(&state, &caller, &code).await?;
     let version = if_match(&headers)?;
-    let d = match svc::act(&state, &caller, &d, version, req).await {
+    let d = match svc::action::act(&state, &caller.actor(), &d, version, req.into()).await {
         Ok(d) => d,
-        Err(ActionError::Api(e)) => return Err(e),
+        Err(ActionError::Failed(e)) => return Err(e.into()),
         Err(ActionError::NotAllowed { message, allowed }) => {
             return Err(ApiError::NotAllowed {
                 message,
@@ -508,56 +485,6 @@ pub struct LookupParams {
     pub lookup: String,
 }
 
-/// Whether `given` is the stored look-up code (any case), compared in constant time; with no
-/// dossier the comparison still runs, against a code no one can type.
-fn lookup_matches(stored: Option<&str>, given: &str) -> bool {
-    same(
-        stored.unwrap_or("\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}"),
-        &given.trim().to_ascii_uppercase(),
-    )
-}
-
-/// Constant-time equality of two short texts.
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        diff |= usize::from(a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0));
-    }
-    diff == 0
-}
-
-/// The dossier a code and look-up code name, or `None` (same work either way).
-pub async fn lookup(
-    state: &AppState,
-    code: &str,
-    lookup_code: &str,
-) -> Result<Option<dossier::Model>, ApiError> {
-    let found = if code.len() <= 40 {
-        store::by_code(state.db.conn(), code).await?
-    } else {
-        None
-    };
-    let ok = lookup_matches(found.as_ref().map(|d| d.lookup_code.as_str()), lookup_code);
-    Ok(found.filter(|_| ok))
-}
-
-/// The public view a dossier code and look-up code name, or `None`: one query either way, and
-/// the look-up code compared in constant time.
-pub async fn public_lookup(
-    state: &AppState,
-    code: &str,
-    lookup_code: &str,
-) -> Result<Option<store::PublicView>, ApiError> {
-    let found = if code.len() <= 40 {
-        store::public_view(&state.db, code).await?
-    } else {
-        None
-    };
-    let ok = lookup_matches(found.as_ref().map(|d| d.lookup_code.as_str()), lookup_code);
-    Ok(found.filter(|_| ok))
-}
-
 /// What the public may know of a dossier: state, steps with times and units, appointment.
 pub async fn public_json(state: &AppState, v: &store::PublicView) -> Result<Value, ApiError> {
     let org = state.org().await?;
@@ -597,7 +524,7 @@ pub async fn public_dossier(
     ApiQuery(p): ApiQuery<LookupParams>,
 ) -> ApiResult<axum::Json<Value>> {
     public_limit(&state, &client)?;
-    let v = public_lookup(&state, &code, &p.lookup)
+    let v = svc::public::public_lookup(&state, &code, &p.lookup)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(axum::Json(public_json(&state, &v).await?))
@@ -624,45 +551,21 @@ pub async fn rate_dossier(
     crate::json::ApiJson(req): crate::json::ApiJson<RatingRequest>,
 ) -> ApiResult<axum::Json<Value>> {
     public_limit(&state, &client)?;
-    let d = lookup(&state, &code, &req.lookup)
+    let d = svc::public::lookup(&state, &code, &req.lookup)
         .await?
         .ok_or(ApiError::NotFound)?;
-    rate(&state, &d, req.rating, &req.note).await?;
+    svc::public::rate(
+        &state,
+        &d,
+        req.rating,
+        &req.note,
+        &crate::ops::operation_id(),
+    )
+    .await?;
     let v = store::public_view(&state.db, &d.code)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(axum::Json(public_json(&state, &v).await?))
-}
-
-pub async fn rate(
-    state: &AppState,
-    d: &dossier::Model,
-    rating: i16,
-    note: &str,
-) -> Result<(), ApiError> {
-    if !(1..=5).contains(&rating) {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "rating",
-            "mức đánh giá từ 1 đến 5",
-        )]));
-    }
-    if note.chars().count() > 1000 {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "note",
-            "góp ý tối đa 1.000 ký tự",
-        )]));
-    }
-    let st = svc::state_of(d);
-    if !matches!(st, DossierState::Resolved | DossierState::Returned) {
-        return Err(ApiError::Conflict(
-            "chỉ đánh giá sau khi hồ sơ đã có kết quả".into(),
-        ));
-    }
-    let mut ctx = motcua_store::AuditCtx::system(crate::ops::operation_id());
-    ctx.actor_role = "applicant".into();
-    ctx.agency_id = Some(d.agency_id);
-    store::rate(&state.db, &ctx, d.id, rating, note).await?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

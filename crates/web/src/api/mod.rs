@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod document;
 pub mod dossier;
+pub mod dossier_body;
 pub mod exchange;
 pub mod index766;
 pub mod news;

@@ -5,9 +5,6 @@
 use super::{Layout, html};
 use crate::api::dossier::{self as api, stats_json};
 use crate::auth::{Caller, CsrfToken, PageUser, ViewDossierStats, Viewer, verify_csrf};
-use crate::dossier::{
-    self as svc, ActionError, ActionRequest, ApplicantIn, ComponentIn, FileRequest, PostalIn,
-};
 use crate::error::{ApiError, FieldError, PageError, PageResult, message_for};
 use crate::state::AppState;
 use askama::Template;
@@ -16,7 +13,10 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::dossier::action::{ActionError, ActionRequest, DeliveryAttempt};
+use motcua_app::dossier::filing::{ApplicantIn, ComponentIn, FileRequest, PostalIn};
 use motcua_app::dossier::queue::{QueueFilter as Filter, queue_query};
+use motcua_app::dossier::{self as svc};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
 use motcua_domain::catalog::procedure::{Channel, ProcedureData};
@@ -36,6 +36,16 @@ pub(crate) fn api_to_page(e: ApiError) -> PageError {
         ApiError::Internal(e) => PageError::Internal(e),
         other => PageError::Internal(anyhow::anyhow!("{other}")),
     }
+}
+
+/// A use case's error on a page, as the API's would be ([`api_to_page`]).
+fn app_to_page(e: motcua_app::Error) -> PageError {
+    api_to_page(e.into())
+}
+
+/// The problems of a use case as the fields of a form.
+fn field_errors(problems: Vec<motcua_app::Problem>) -> Vec<FieldError> {
+    problems.into_iter().map(FieldError::from).collect()
 }
 
 /// The signed-in viewer or a redirect to the sign-in page.
@@ -381,9 +391,9 @@ pub async fn file_post(
             errors.push(FieldError::new(format!("upload_{component}"), m));
             continue;
         }
-        let m = api::store_upload(&state, &caller, name, bytes)
+        let m = svc::save_upload(&state, &caller.actor(), name, bytes)
             .await
-            .map_err(api_to_page)?;
+            .map_err(app_to_page)?;
         fields.insert(format!("upload_{component}"), m.id.to_string());
         fields.insert(format!("upload_name_{component}"), m.file_name);
     }
@@ -403,7 +413,7 @@ pub async fn file_post(
                     store::sha256_hex(nonce.as_bytes()),
                 )
             });
-            match svc::file(&state, &caller, req, key).await {
+            match svc::filing::file(&state, &caller.actor(), req, key).await {
                 Ok(
                     motcua_store::dossier::Filed::Created(d)
                     | motcua_store::dossier::Filed::Replayed(d),
@@ -413,11 +423,11 @@ pub async fn file_post(
                 Ok(motcua_store::dossier::Filed::KeyReused) => {
                     Err(vec![FieldError::new("components", "hồ sơ này đã được nộp")])
                 }
-                Err(ApiError::Invalid(e)) => Err(e),
-                Err(e) => return Err(api_to_page(e)),
+                Err(motcua_app::Error::Invalid(e)) => Err(field_errors(e)),
+                Err(e) => return Err(app_to_page(e)),
             }
         } else {
-            match svc::prepare(&state, &caller, req, None).await {
+            match svc::filing::prepare(&state, &caller.actor(), req, None).await {
                 Ok(new) => {
                     let mut rows = vec![
                         (
@@ -459,7 +469,7 @@ pub async fn file_post(
                     if let Some(no) = &new.postal_receipt_no {
                         rows.push(("Số phiếu gửi".to_owned(), no.clone()));
                     }
-                    let nonce = svc::new_lookup_code().map_err(api_to_page)?;
+                    let nonce = svc::new_lookup_code().map_err(app_to_page)?;
                     let page = CheckPage {
                         l: Layout::build(&state, &viewer, &csrf, "/ho-so").await,
                         code: p.code.to_string(),
@@ -474,8 +484,8 @@ pub async fn file_post(
                     };
                     return Ok(html(StatusCode::OK, &page));
                 }
-                Err(ApiError::Invalid(e)) => Err(e),
-                Err(e) => return Err(api_to_page(e)),
+                Err(motcua_app::Error::Invalid(e)) => Err(field_errors(e)),
+                Err(e) => return Err(app_to_page(e)),
             }
         };
         if let Err(e) = outcome {
@@ -483,9 +493,12 @@ pub async fn file_post(
         }
     } else {
         // A refused file: say also what else is wrong, all at once.
-        if let Err(ApiError::Invalid(more)) = svc::prepare(&state, &caller, req, None).await {
+        if let Err(motcua_app::Error::Invalid(more)) =
+            svc::filing::prepare(&state, &caller.actor(), req, None).await
+        {
             errors.extend(
-                more.into_iter()
+                field_errors(more)
+                    .into_iter()
                     .filter(|e| !e.field.starts_with("components")),
             );
         }
@@ -830,9 +843,9 @@ async fn view_page(
     if staff {
         forms.push(("05", "Mẫu 05 — Phiếu kiểm soát quá trình giải quyết"));
     }
-    let actions = svc::actions_for(state, caller, &d)
+    let actions = svc::actions_for(state, &caller.actor(), &d)
         .await
-        .map_err(api_to_page)?
+        .map_err(app_to_page)?
         .into_iter()
         .map(action_form)
         .collect();
@@ -869,7 +882,10 @@ async fn visible_page(state: &AppState, caller: &Caller, code: &str) -> PageResu
     let d = store::by_code(state.db.conn(), code)
         .await?
         .ok_or(PageError::NotFound)?;
-    if !svc::can_see(state, caller, &d).await.map_err(api_to_page)? {
+    if !svc::can_see(state, &caller.actor(), &d)
+        .await
+        .map_err(app_to_page)?
+    {
         return Err(PageError::NotFound);
     }
     Ok(d)
@@ -933,9 +949,9 @@ pub async fn act(
     for (_, name, bytes) in files {
         match check_file(&name, &bytes) {
             Ok(_) => {
-                let m = api::store_upload(&state, &caller, name, bytes)
+                let m = svc::save_upload(&state, &caller.actor(), name, bytes)
                     .await
-                    .map_err(api_to_page)?;
+                    .map_err(app_to_page)?;
                 upload_ids.push(m.id);
             }
             Err(m) => errors.push(FieldError::new("upload_ids", m)),
@@ -944,7 +960,7 @@ pub async fn act(
     let action = g(&fields, "action");
     let version: i64 = g(&fields, "version").parse().unwrap_or(-1);
     let attempts = if !g(&fields, "delivered_at").is_empty() {
-        vec![crate::dossier::DeliveryAttempt {
+        vec![DeliveryAttempt {
             at: format!("{}:00+07:00", g(&fields, "delivered_at")),
             outcome: "delivered".into(),
             note: String::new(),
@@ -971,16 +987,16 @@ pub async fn act(
         delivery_attempts: attempts,
     };
     if errors.is_empty() {
-        match svc::act(&state, &caller, &d, version, req).await {
+        match svc::action::act(&state, &caller.actor(), &d, version, req).await {
             Ok(d) => return Ok(Redirect::to(&format!("/ho-so/{}?xong=1", d.code)).into_response()),
-            Err(ActionError::Api(ApiError::Invalid(e))) => errors = e,
-            Err(ActionError::Api(ApiError::Conflict(m))) => {
-                errors.push(FieldError::new("version", m))
-            }
+            Err(ActionError::Failed(motcua_app::Error::Invalid(e))) => errors = field_errors(e),
+            Err(ActionError::Failed(
+                motcua_app::Error::Refused(m) | motcua_app::Error::Stale(m),
+            )) => errors.push(FieldError::new("version", m)),
             Err(ActionError::NotAllowed { message, .. }) => {
                 errors.push(FieldError::new("action", message))
             }
-            Err(ActionError::Api(e)) => return Err(api_to_page(e)),
+            Err(ActionError::Failed(e)) => return Err(app_to_page(e)),
         }
     }
     fields.clear();
@@ -1084,9 +1100,9 @@ pub async fn lookup(
             error = "Quá nhiều lần tra cứu; vui lòng thử lại sau ít phút.".into();
             status = StatusCode::TOO_MANY_REQUESTS;
         } else {
-            match api::public_lookup(&state, q.ma.trim(), &q.tra_cuu)
+            match svc::public::public_lookup(&state, q.ma.trim(), &q.tra_cuu)
                 .await
-                .map_err(api_to_page)?
+                .map_err(app_to_page)?
             {
                 Some(d) => {
                     let v = api::public_json(&state, &d).await.map_err(api_to_page)?;
@@ -1167,18 +1183,18 @@ pub async fn rate(
             "Vui lòng thử lại sau ít phút.",
         ));
     }
-    let d = api::lookup(&state, f.ma.trim(), &f.tra_cuu)
+    let d = svc::public::lookup(&state, f.ma.trim(), &f.tra_cuu)
         .await
-        .map_err(api_to_page)?
+        .map_err(app_to_page)?
         .ok_or(PageError::NotFound)?;
     let back = format!("/tra-cuu?ma={}&tra_cuu={}", enc(&d.code), enc(&f.tra_cuu));
     let rating: i16 = f.rating.parse().unwrap_or(0);
-    match api::rate(&state, &d, rating, &f.note).await {
+    match svc::public::rate(&state, &d, rating, &f.note, &crate::ops::operation_id()).await {
         Ok(()) => Ok(Redirect::to(&format!("{back}&da_danh_gia=1")).into_response()),
-        Err(ApiError::Invalid(_) | ApiError::Conflict(_)) => {
+        Err(motcua_app::Error::Invalid(_) | motcua_app::Error::Refused(_)) => {
             Ok(Redirect::to(&back).into_response())
         }
-        Err(e) => Err(api_to_page(e)),
+        Err(e) => Err(app_to_page(e)),
     }
 }
 

@@ -461,7 +461,7 @@ pub async fn dossiers_page(
             DossierRow {
                 detail: match action {
                     "resolve" => {
-                        crate::dossier::outcome_label(d.outcome.as_deref().unwrap_or_default())
+                        motcua_app::dossier::outcome_label(d.outcome.as_deref().unwrap_or_default())
                             .to_owned()
                     }
                     "return_result" => format!("trả: {}", label(&d.return_channel)),
