@@ -44,7 +44,12 @@ pub struct Inner {
     /// Procedure versions by id. The content of a version never changes once stored under an id
     /// that a dossier or the catalogue's current pointer names, so it is kept (status is not).
     versions: Mutex<HashMap<Uuid, Arc<ProcedureData>>>,
+    /// Decision 766 indexes computed in the last 30 s, by agency and period (`crate::index766`).
+    pub(crate) index766: Mutex<HashMap<(Uuid, String), KeptIndex>>,
 }
+
+/// A computed Decision 766 index and when it was computed.
+pub type KeptIndex = (Instant, crate::index766::Index);
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,6 +116,7 @@ impl App {
             clock_offset_ms: AtomicI64::new(0),
             org: RwLock::new(None),
             versions: Mutex::new(HashMap::new()),
+            index766: Mutex::new(HashMap::new()),
             calendar: RwLock::new(Arc::new(CalendarState {
                 working,
                 corrections: Vec::new(),

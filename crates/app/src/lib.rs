@@ -15,7 +15,9 @@ pub mod context;
 pub mod document;
 pub mod dossier;
 pub mod error;
+pub mod index766;
 pub mod notify;
+pub mod plan;
 pub mod signing;
 
 pub use actor::Actor;

@@ -4,10 +4,8 @@
 
 use crate::Failure;
 use clap::Subcommand;
+use motcua_app::plan::{Fraction, Period, catalogue, dossier_fractions, raw_dossier_fractions};
 use motcua_web::config::Config;
-use motcua_web::scorecard::{
-    Fraction, Period, catalogue, dossier_fractions, raw_dossier_fractions,
-};
 use std::time::Instant;
 
 #[derive(Subcommand)]

@@ -565,7 +565,7 @@ async fn the_scorecard_equals_the_raw_records(backend: Backend) {
         Ok(out) if out.status.success() => {
             let text = String::from_utf8_lossy(&out.stdout);
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            let value = motcua_web::scorecard::shown(t34["value"].as_f64(), "share");
+            let value = motcua_app::plan::shown(t34["value"].as_f64(), "share");
             for want in [
                 "BÁO CÁO",
                 &format!("Kết quả thực hiện kế hoạch cải cách hành chính năm {year}"),

@@ -59,7 +59,7 @@ pub const GROUPS: [Group; 5] = [
 /// Where an indicator's rate comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// Computed from motcua's records (the key names the computation in `web::index766`).
+    /// Computed from motcua's records (the key names the computation in `app::index766`).
     Computed(&'static str),
     /// Shown but not scored (the Decision displays it beside the score).
     Display(&'static str),

@@ -287,6 +287,22 @@ impl TestApp {
             .id
     }
 
+    /// An account created in storage (as [`TestApp::user`]) and the use-case actor it is.
+    pub async fn actor(&self, email: &str, role: Role, unit_code: &str) -> motcua_app::Actor {
+        let id = self.user(email, role, unit_code).await;
+        let u = motcua_store::account::find(self.db.conn(), id)
+            .await
+            .unwrap()
+            .expect("the account just made");
+        motcua_app::Actor {
+            account_id: id,
+            agency_id: u.agency_id,
+            unit_id: u.unit_id,
+            role,
+            request_id: "test".into(),
+        }
+    }
+
     /// `POST path` with one multipart field `file` (any status; the caller looks at it).
     pub async fn post_file(
         &self,
@@ -601,6 +617,49 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
 
 /// The use cases without HTTP: a fresh migrated database with the fixture organisation and the
 /// `App` built on it as `serve` builds it. Keep the `TestDb` alive as long as the `App`.
+/// A counter filing of `procedure` by a citizen, with component TP1 and the result returned at the
+/// counter: the use-case stories' usual dossier.
+pub fn counter_filing(procedure: &str) -> motcua_app::dossier::filing::FileRequest {
+    use motcua_app::dossier::filing::{ApplicantIn, ComponentIn, FileRequest};
+    FileRequest {
+        procedure_code: procedure.into(),
+        channel: "counter".into(),
+        applicant: ApplicantIn {
+            kind: "citizen".into(),
+            name: "Trần Thị Bích Ngọc".into(),
+            id_number: "001190012345".into(),
+            phone: "0912345678".into(),
+            email: "ngoc.tran@example.vn".into(),
+            address: "12 Hàng Bài, Hoàn Kiếm, Hà Nội".into(),
+        },
+        components: vec![ComponentIn {
+            code: "TP1".into(),
+            upload_ids: vec![],
+        }],
+        return_channel: "counter".into(),
+        return_address: None,
+        postal: None,
+    }
+}
+
+/// An action on a dossier by its name, with nothing else filled in.
+pub fn action(name: &str) -> motcua_app::dossier::action::ActionRequest {
+    motcua_app::dossier::action::ActionRequest {
+        action: name.into(),
+        ..Default::default()
+    }
+}
+
+/// A Vietnam local time `YYYY-MM-DD HH:MM` (UTC+7) as an instant.
+pub fn vn(s: &str) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").expect("YYYY-MM-DD HH:MM");
+    motcua_domain::time::VN_OFFSET
+        .from_local_datetime(&t)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
 pub async fn use_case_app(backend: Backend) -> (TestDb, motcua_app::App) {
     let test_db = TestDb::new(backend).await;
     let db = test_db.connect().await;

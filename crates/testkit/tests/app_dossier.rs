@@ -10,67 +10,14 @@
 //! on `App`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-use motcua_app::dossier::action::{ActionError, ActionRequest, act};
-use motcua_app::dossier::filing::{ApplicantIn, ComponentIn, FileRequest, file, prepare};
+use motcua_app::dossier::action::{ActionError, act};
+use motcua_app::dossier::filing::{file, prepare};
 use motcua_app::dossier::{self as dossiers, CHANGED_SINCE_READ, public};
-use motcua_app::{Actor, App, Error};
+use motcua_app::{App, Error};
 use motcua_domain::account::Role;
 use motcua_domain::dossier::state::{Action, DossierState};
 use motcua_store::dossier::Filed;
-use motcua_testkit::{Backend, TestApp, backend_test};
-
-fn vn(s: &str) -> DateTime<Utc> {
-    let t = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    motcua_domain::time::VN_OFFSET
-        .from_local_datetime(&t)
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-async fn actor(app: &TestApp, email: &str, role: Role, unit: &str) -> Actor {
-    let id = app.user(email, role, unit).await;
-    let u = motcua_store::account::find(app.db.conn(), id)
-        .await
-        .unwrap()
-        .unwrap();
-    Actor {
-        account_id: id,
-        agency_id: u.agency_id,
-        unit_id: u.unit_id,
-        role,
-        request_id: "test".into(),
-    }
-}
-
-fn counter_filing(procedure: &str) -> FileRequest {
-    FileRequest {
-        procedure_code: procedure.into(),
-        channel: "counter".into(),
-        applicant: ApplicantIn {
-            kind: "citizen".into(),
-            name: "Trần Thị Bích Ngọc".into(),
-            id_number: "001190012345".into(),
-            phone: "0912345678".into(),
-            email: "ngoc.tran@example.vn".into(),
-            address: "12 Hàng Bài, Hoàn Kiếm, Hà Nội".into(),
-        },
-        components: vec![ComponentIn {
-            code: "TP1".into(),
-            upload_ids: vec![],
-        }],
-        return_channel: "counter".into(),
-        return_address: None,
-        postal: None,
-    }
-}
-
-fn action(name: &str) -> ActionRequest {
-    ActionRequest {
-        action: name.into(),
-        ..ActionRequest::default()
-    }
-}
+use motcua_testkit::{Backend, TestApp, action, backend_test, counter_filing, vn};
 
 fn fields(e: Error) -> Vec<String> {
     match e {
@@ -85,10 +32,18 @@ fn fields(e: Error) -> Vec<String> {
 
 async fn a_dossier_from_the_counter_to_its_rating(backend: Backend) {
     let server = TestApp::spawn(backend).await;
-    let desk = actor(&server, "motcua@test.vn", Role::DeskOfficer, "MOTCUA").await;
-    let officer = actor(&server, "chuyenvien@test.vn", Role::Officer, "CVT").await;
-    let leader = actor(&server, "lanhdao@test.vn", Role::UnitLeader, "CVT").await;
-    let outsider = actor(&server, "trungtam@test.vn", Role::Officer, "TTTT").await;
+    let desk = server
+        .actor("motcua@test.vn", Role::DeskOfficer, "MOTCUA")
+        .await;
+    let officer = server
+        .actor("chuyenvien@test.vn", Role::Officer, "CVT")
+        .await;
+    let leader = server
+        .actor("lanhdao@test.vn", Role::UnitLeader, "CVT")
+        .await;
+    let outsider = server
+        .actor("trungtam@test.vn", Role::Officer, "TTTT")
+        .await;
     server.user("bientap@test.vn", Role::Editor, "TTTT").await;
     let editor = server.token("bientap@test.vn").await;
     server

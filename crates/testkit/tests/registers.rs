@@ -383,7 +383,7 @@ async fn registers_feed_the_scorecard(backend: Backend) {
 
     // The Office's leader hears once that T1.1 is at risk (outbox, e-mail); watching again sends
     // nothing new.
-    let changed = motcua_web::scorecard::watch(&app.state).await.unwrap();
+    let changed = motcua_app::plan::watch(&app.state).await.unwrap();
     assert!(
         changed >= 27,
         "every target seen for the first time: {changed}"
@@ -391,7 +391,7 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     let t11_mail = "SELECT COUNT(*) AS n FROM outbox WHERE topic = 'target_at_risk' \
                     AND payload LIKE '%\"code\":\"T1.1\"%' AND payload LIKE '%chanhvanphong@test.vn%'";
     assert_eq!(motcua_testkit::count(&app.db, t11_mail).await, 1);
-    assert_eq!(motcua_web::scorecard::watch(&app.state).await.unwrap(), 0);
+    assert_eq!(motcua_app::plan::watch(&app.state).await.unwrap(), 0);
     assert_eq!(
         motcua_testkit::count(&app.db, t11_mail).await,
         1,

@@ -533,7 +533,7 @@ pub async fn load_plans(db: &Db, config: &Config) -> anyhow::Result<usize> {
         {
             continue;
         }
-        let new = crate::scorecard::seed_plan(&state, agency_id, year).await?;
+        let new = motcua_app::plan::seed_plan(&state, agency_id, year).await?;
         let ctx = office.audit_ctx("demo".into());
         motcua_store::plan::create(db, &ctx, new).await?;
         created += 1;

@@ -258,7 +258,7 @@ async fn housekeeping(state: AppState) {
         // not at start-up, where an operator (or a test) may still be setting the organisation up
         // and the organisation snapshot read now would be kept for its TTL.
         if minutes > 0 && minutes.is_multiple_of(15) {
-            match crate::scorecard::watch(&state).await {
+            match motcua_app::plan::watch(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(targets = n, "plan targets changed status"),
                 Err(e) => tracing::warn!(cause = %e, "could not watch the plan's targets"),

@@ -1,6 +1,6 @@
 //! The state shared by every handler: the [`App`] the use cases run with, and what only the HTTP
 //! layer needs (metrics, rate limiters) or what has not moved into `motcua-app` yet (the portal
-//! counters, the Decision 766 cache). It dereferences to [`App`], so `state.db`, `state.now()`
+//! counters). It dereferences to [`App`], so `state.db`, `state.now()`
 //! and `state.org()` read the application's.
 
 use crate::config::Config;
@@ -25,12 +25,7 @@ pub struct Inner {
     pub public_by_client: RateLimiter,
     /// The portal's visit and view counters (`crate::portal`).
     pub portal: crate::portal::Counters,
-    /// Decision 766 indexes computed in the last 30 s, by agency and period.
-    pub index766: std::sync::Mutex<std::collections::HashMap<(uuid::Uuid, String), KeptIndex>>,
 }
-
-/// A computed Decision 766 index and when it was computed.
-pub type KeptIndex = (std::time::Instant, crate::index766::Index);
 
 impl AppState {
     /// The state, with the calendar built from the bundled schedules only; call
@@ -43,7 +38,6 @@ impl AppState {
             app: motcua_app::App::new(db, config)?,
             public_by_client: RateLimiter::per_minute(public),
             portal: crate::portal::Counters::default(),
-            index766: std::sync::Mutex::new(std::collections::HashMap::new()),
             metrics,
             login_by_client: RateLimiter::per_minute(per_min),
             login_by_account: RateLimiter::per_minute(per_account),

@@ -1,13 +1,13 @@
-//! The Decision 766/QĐ-TTg service-quality index over the API (`crate::index766`).
+//! The Decision 766/QĐ-TTg service-quality index over the API (`motcua_app::index766`).
 
 use super::ErrorEnvelope;
 use crate::auth::{Api, ViewScorecard};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::index766::{Index, IndexPeriod, UnitIndex, index};
 use crate::json::ApiQuery;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::IntoResponse;
+use motcua_app::index766::{Index, IndexPeriod, UnitIndex, index};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -76,7 +76,7 @@ pub async fn get_index(
             .iter()
             .find(|x| x.unit_id == Some(u.id))
             .cloned()
-            .unwrap_or_else(|| crate::index766::empty_unit(u));
+            .unwrap_or_else(|| motcua_app::index766::empty_unit(u));
         idx.units = vec![found];
     }
     if format == "json" {

@@ -4,11 +4,11 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ManagePlans, ViewScorecard};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::scorecard::{Period, scorecard, seed_plan};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use motcua_app::plan::{Period, scorecard, seed_plan};
 use motcua_store::plan as store;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -168,7 +168,7 @@ pub async fn get_scorecard(
     }
     let org = state.org().await?;
     if format == "pdf" {
-        let pdf = crate::scorecard::report_pdf(&state, &card, &org, caller.user.agency_id)
+        let pdf = motcua_app::plan::report_pdf(&state, &card, &org, caller.user.agency_id)
             .await
             .map_err(ApiError::Internal)?;
         return Ok(pdf_report_response(card.year, pdf));
@@ -194,11 +194,11 @@ const SCORECARD_HEADER: [&str; 10] = [
 
 /// The scorecard as `xlsx` or `csv` (BOM, `;`), named `ket-qua-ke-hoach-cchc-2026.xlsx`.
 pub fn scorecard_file(
-    card: &crate::scorecard::Scorecard,
+    card: &motcua_app::plan::Scorecard,
     org: &crate::state::OrgSnapshot,
     format: &str,
 ) -> Result<axum::response::Response, String> {
-    use crate::scorecard::{field_label, shown, status_label};
+    use motcua_app::plan::{field_label, shown, status_label};
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let rows: Vec<Vec<String>> = card
         .targets
@@ -264,16 +264,16 @@ pub async fn get_ranking(
         .map_err(ApiError::Internal)?
         .ok_or(ApiError::NotFound)?;
     let org = state.org().await?;
-    let index = crate::index766::index(
+    let index = motcua_app::index766::index(
         &state,
         caller.user.agency_id,
-        crate::index766::IndexPeriod::over(period),
+        motcua_app::index766::IndexPeriod::over(period),
     )
     .await
     .map_err(ApiError::Internal)?;
     Ok(axum::Json(json!({
-        "year": year, "rule": crate::scorecard::RANKING_RULE,
-        "units": crate::scorecard::ranking(&card, Some(&index), &org),
+        "year": year, "rule": motcua_app::plan::RANKING_RULE,
+        "units": motcua_app::plan::ranking(&card, Some(&index), &org),
     })))
 }
 

@@ -47,7 +47,7 @@ pub async fn list_items(
 ) -> ApiResult<axum::Json<Value>> {
     let r = register_named(&id)?;
     let items = store::items(state.db.conn(), caller.user.agency_id, year, Some(r.id)).await?;
-    let f = crate::scorecard::fraction_of(r.kind, &items);
+    let f = motcua_app::plan::fraction_of(r.kind, &items);
     Ok(axum::Json(json!({
         "register": r.id, "label": r.label, "year": year, "kind": format!("{:?}", r.kind).to_lowercase(),
         "statuses": r.kind.statuses(),

@@ -5,14 +5,14 @@
 use super::{Layout, html};
 use crate::auth::{CsrfToken, PageUser, ViewScorecard, Viewer};
 use crate::error::{PageError, PageResult};
-use crate::index766::{IndexPeriod, IndicatorValue, UnitIndex, index};
-use crate::scorecard::{Period, scorecard, shown, status_label};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
+use motcua_app::index766::{IndexPeriod, IndicatorValue, UnitIndex, index};
+use motcua_app::plan::{Period, scorecard, shown, status_label};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -245,7 +245,7 @@ pub async fn unit(
         .map_err(PageError::Internal)?;
     let ranks = card
         .as_ref()
-        .map(|c| crate::scorecard::ranking(c, Some(&idx), &org))
+        .map(|c| motcua_app::plan::ranking(c, Some(&idx), &org))
         .unwrap_or_default();
     let mine = ranks.iter().find(|r| r.unit_id == unit.id);
     let unit_index = idx
@@ -253,7 +253,7 @@ pub async fn unit(
         .iter()
         .find(|u| u.unit_id == Some(unit.id))
         .cloned()
-        .unwrap_or_else(|| crate::index766::empty_unit(&unit));
+        .unwrap_or_else(|| motcua_app::index766::empty_unit(&unit));
     let targets: Vec<TargetRow> = card
         .iter()
         .flat_map(|c| c.targets.iter())
@@ -304,7 +304,7 @@ pub async fn unit(
         score: attainment_of(mine.and_then(|m| m.score)),
         index766: attainment_of(unit_index.attainment),
         overall: attainment_of(mine.and_then(|m| m.overall)),
-        rule: crate::scorecard::RANKING_RULE,
+        rule: motcua_app::plan::RANKING_RULE,
         targets,
         below,
         groups: rows_of(&unit_index),

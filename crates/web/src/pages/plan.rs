@@ -5,13 +5,13 @@
 use super::{Layout, html};
 use crate::auth::{CsrfToken, PageUser, ViewScorecard, Viewer};
 use crate::error::{PageError, PageResult};
-use crate::scorecard::{Period, field_label, scorecard, shown, status_label};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
+use motcua_app::plan::{Period, field_label, scorecard, shown, status_label};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -81,7 +81,7 @@ struct ScorecardPage {
     groups: Vec<FieldGroup>,
     counts: Vec<(&'static str, &'static str, usize)>,
     rule: &'static str,
-    ranks: Vec<crate::scorecard::UnitRank>,
+    ranks: Vec<motcua_app::plan::UnitRank>,
 }
 
 pub async fn get(
@@ -114,7 +114,7 @@ pub async fn get(
             error: "Chưa có kế hoạch cải cách hành chính nào; bộ phận CCHC tạo kế hoạch năm (POST /api/v1/plans).".into(),
             groups: Vec::new(),
             counts: Vec::new(),
-            rule: crate::scorecard::RANKING_RULE,
+            rule: motcua_app::plan::RANKING_RULE,
             ranks: Vec::new(),
         };
         return Ok(html(StatusCode::OK, &page));
@@ -141,14 +141,14 @@ pub async fn get(
         .map_err(PageError::Internal)?
         .ok_or(PageError::NotFound)?;
     let org = state.org().await?;
-    let index = crate::index766::index(
+    let index = motcua_app::index766::index(
         &state,
         agency_id,
-        crate::index766::IndexPeriod::over(period),
+        motcua_app::index766::IndexPeriod::over(period),
     )
     .await
     .map_err(PageError::Internal)?;
-    let ranks = crate::scorecard::ranking(&card, Some(&index), &org);
+    let ranks = motcua_app::plan::ranking(&card, Some(&index), &org);
     let mut groups: Vec<FieldGroup> = Vec::new();
     let mut counts = std::collections::BTreeMap::new();
     for t in &card.targets {
@@ -219,7 +219,7 @@ pub async fn get(
         error,
         groups,
         counts,
-        rule: crate::scorecard::RANKING_RULE,
+        rule: motcua_app::plan::RANKING_RULE,
         ranks,
     };
     Ok(html(StatusCode::OK, &page))
@@ -247,7 +247,7 @@ pub async fn download(
         .ok_or(PageError::NotFound)?;
     let org = state.org().await?;
     if format == "pdf" {
-        let pdf = crate::scorecard::report_pdf(&state, &card, &org, user.caller.user.agency_id)
+        let pdf = motcua_app::plan::report_pdf(&state, &card, &org, user.caller.user.agency_id)
             .await
             .map_err(PageError::Internal)?;
         return Ok(crate::api::plan::pdf_report_response(card.year, pdf));
@@ -308,7 +308,7 @@ pub async fn register_page(
             .into_iter()
             .map(|a| (a.id, a.full_name))
             .collect();
-    let figure = match crate::scorecard::fraction_of(r.kind, &items) {
+    let figure = match motcua_app::plan::fraction_of(r.kind, &items) {
         None => "chưa có dữ liệu".to_owned(),
         Some((n, _)) if r.kind == motcua_domain::plan::RegisterKind::Count => format!("{n} đơn vị"),
         Some((n, d)) => format!("{n} / {d} — {}", shown(Some(n / d), "share")),

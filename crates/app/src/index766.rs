@@ -8,7 +8,7 @@
 //! (2.1, 2.2, 4.1, 5.4) in the period. An indicator without a denominator has no value ("no
 //! data"); one that needs data motcua does not hold says so.
 
-use crate::state::{AppState, OrgSnapshot};
+use crate::{App, OrgSnapshot};
 use chrono::NaiveDate;
 use motcua_domain::catalog::VersionStatus;
 use motcua_domain::index766::{self as rules, GROUPS, INDICATORS, Indicator, Source};
@@ -101,20 +101,16 @@ pub const INDEX_RULE: &str = "Điểm chỉ số = min(điểm tối đa; tỷ l
 const KEEP: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The index of `agency_id` for `period`, reused for 30 s.
-pub async fn index(
-    state: &AppState,
-    agency_id: Uuid,
-    period: IndexPeriod,
-) -> anyhow::Result<Index> {
+pub async fn index(app: &App, agency_id: Uuid, period: IndexPeriod) -> anyhow::Result<Index> {
     let key = (agency_id, period.code());
-    if let Ok(kept) = state.index766.lock()
+    if let Ok(kept) = app.index766.lock()
         && let Some((at, idx)) = kept.get(&key)
         && at.elapsed() < KEEP
     {
         return Ok(idx.clone());
     }
-    let idx = compute(state, agency_id, period).await?;
-    if let Ok(mut kept) = state.index766.lock() {
+    let idx = compute(app, agency_id, period).await?;
+    if let Ok(mut kept) = app.index766.lock() {
         kept.retain(|_, (at, _)| at.elapsed() < KEEP);
         kept.insert(key, (std::time::Instant::now(), idx.clone()));
     }
@@ -122,19 +118,19 @@ pub async fn index(
 }
 
 /// Computes the index of `agency_id` for `period`.
-async fn compute(state: &AppState, agency_id: Uuid, period: IndexPeriod) -> anyhow::Result<Index> {
-    let org = state.org().await?;
+async fn compute(app: &App, agency_id: Uuid, period: IndexPeriod) -> anyhow::Result<Index> {
+    let org = app.org().await?;
     let (from, to) = period.months.instants();
     let dossiers = motcua_store::index766::unit_counts(
-        &state.db,
+        &app.db,
         agency_id,
         from,
         to,
-        state.now(),
+        app.now(),
         rules::DISLIKE_AT_MOST,
     )
     .await?;
-    let catalogue = catalogue_by_unit(state, &org, agency_id, period.months).await?;
+    let catalogue = catalogue_by_unit(app, &org, agency_id, period.months).await?;
     let mut ids: BTreeSet<Uuid> = dossiers.keys().copied().collect();
     ids.extend(catalogue.keys().copied());
     let mut total_d = UnitCounts::default();
@@ -194,14 +190,14 @@ fn add_catalogue(t: &mut CatalogueCounts, c: &CatalogueCounts) {
 
 /// One pass over the published procedures, counted by the unit that implements them.
 async fn catalogue_by_unit(
-    state: &AppState,
+    app: &App,
     org: &OrgSnapshot,
     agency_id: Uuid,
     period: Period,
 ) -> anyhow::Result<BTreeMap<Uuid, CatalogueCounts>> {
-    let cal = state.calendar();
+    let cal = app.calendar();
     let mut out: BTreeMap<Uuid, CatalogueCounts> = BTreeMap::new();
-    for v in motcua_store::catalog::all_current(state.db.conn()).await? {
+    for v in motcua_store::catalog::all_current(app.db.conn()).await? {
         let input = motcua_store::catalog::version_input(&v)?;
         if input.status != VersionStatus::Published {
             continue;
