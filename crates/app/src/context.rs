@@ -46,6 +46,8 @@ pub struct Inner {
     versions: Mutex<HashMap<Uuid, Arc<ProcedureData>>>,
     /// Decision 766 indexes computed in the last 30 s, by agency and period (`crate::index766`).
     pub(crate) index766: Mutex<HashMap<(Uuid, String), KeptIndex>>,
+    /// The portal's visit and view counters and the public pages' reads (`crate::portal`).
+    pub portal: crate::portal::Counters,
 }
 
 /// A computed Decision 766 index and when it was computed.
@@ -117,6 +119,7 @@ impl App {
             org: RwLock::new(None),
             versions: Mutex::new(HashMap::new()),
             index766: Mutex::new(HashMap::new()),
+            portal: crate::portal::Counters::default(),
             calendar: RwLock::new(Arc::new(CalendarState {
                 working,
                 corrections: Vec::new(),

@@ -18,6 +18,7 @@ pub mod error;
 pub mod index766;
 pub mod notify;
 pub mod plan;
+pub mod portal;
 pub mod signing;
 
 pub use actor::Actor;

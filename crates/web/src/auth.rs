@@ -86,7 +86,7 @@ impl Caller {
             agency_id: self.user.agency_id,
             unit_id: self.user.unit_id,
             role: self.role,
-            request_id: crate::ops::operation_id(),
+            request_id: crate::operation::operation_id(),
         }
     }
 

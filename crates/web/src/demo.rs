@@ -673,6 +673,10 @@ pub async fn load_news(db: &Db, config: &Config) -> anyhow::Result<usize> {
         .map_err(|e| anyhow::anyhow!(e))?;
     let editor = caller(&state, "bientap@demo.motcua.vn").await?;
     let agency_id = editor.user.agency_id;
+    let editor_actor = motcua_app::Actor {
+        request_id: "demo".into(),
+        ..editor.actor()
+    };
     let (_, existing) = motcua_store::portal::articles(
         db.conn(),
         agency_id,
@@ -753,15 +757,20 @@ pub async fn load_news(db: &Db, config: &Config) -> anyhow::Result<usize> {
             Some((hue, _)) => {
                 let png = demo_cover(hue)?;
                 Some(
-                    crate::news::store_media(&state, &editor, "anh-bia.png", &png)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("{e}"))?
-                        .id,
+                    motcua_app::portal::news::store_media(
+                        &state,
+                        &editor.actor(),
+                        "anh-bia.png",
+                        &png,
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .id,
                 )
             }
             None => None,
         };
-        let req = crate::news::ArticleRequest {
+        let req = motcua_app::portal::news::ArticleIn {
             category: category.to_owned(),
             title: title.to_owned(),
             summary: summary.to_owned(),
@@ -773,17 +782,9 @@ pub async fn load_news(db: &Db, config: &Config) -> anyhow::Result<usize> {
             publish_at: Some((now - chrono::Duration::days(days_ago)).to_rfc3339()),
             ..Default::default()
         };
-        let (write, slug) = crate::news::checked(&state, agency_id, &req)
-            .await?
+        motcua_app::portal::news::create(&state, &editor_actor, &req)
+            .await
             .map_err(|e| anyhow::anyhow!("demo article: {e:?}"))?;
-        motcua_store::portal::create_article(
-            db,
-            &editor.audit_ctx("demo".into()),
-            agency_id,
-            &slug,
-            write,
-        )
-        .await?;
         created += 1;
     }
     Ok(created)

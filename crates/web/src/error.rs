@@ -5,8 +5,8 @@
 //! operation id; the client sees only the id and a generic message, never the cause.
 //! The API envelope is `{"error":{"code","message","details","operation_id"}}`.
 
-use crate::ops::operation_id;
-use crate::pages::render_error_page;
+use crate::chrome::render_error_page;
+use crate::operation::operation_id;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::Error as AppError;
@@ -385,6 +385,18 @@ impl From<AppError> for PageError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 pub type PageResult<T> = Result<T, PageError>;
+
+/// An API error met by a page handler (a shared helper answered it), as the page's error: the
+/// statuses the pages have (403, 404, 503/507 from storage, 500); any other is a fault of the page.
+pub fn api_to_page(e: ApiError) -> PageError {
+    match e {
+        ApiError::Forbidden | ApiError::Unauthorized => PageError::Forbidden,
+        ApiError::NotFound => PageError::NotFound,
+        ApiError::Store(s) => PageError::Store(s),
+        ApiError::Internal(e) => PageError::Internal(e),
+        other => PageError::Internal(anyhow::anyhow!("{other}")),
+    }
+}
 
 #[cfg(test)]
 mod tests {

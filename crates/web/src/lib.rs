@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod chrome;
 pub mod demo;
 pub mod download;
 pub mod error;
@@ -13,7 +14,7 @@ pub mod json;
 pub mod limiter;
 pub mod links;
 pub mod multipart;
-pub mod news;
+pub mod operation;
 pub mod ops;
 pub mod pages;
 pub mod portal;

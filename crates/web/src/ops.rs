@@ -3,6 +3,8 @@
 //! unknown method, panic).
 
 use crate::error::envelope;
+use crate::operation::OPERATION_ID;
+use crate::operation::operation_id;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
@@ -10,18 +12,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::Value;
 use std::time::Instant;
-
-tokio::task_local! {
-    static OPERATION_ID: String;
-}
-
-/// The id of the request being served ("mã thao tác"): in the `x-request-id` response header, in
-/// every API error, on every error page and in every log line about the request.
-pub fn operation_id() -> String {
-    OPERATION_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".to_owned())
-}
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -184,7 +174,7 @@ fn ensure_error_page(resp: Response) -> Response {
         ),
         _ => ("Yêu cầu không hợp lệ", "Vui lòng kiểm tra lại và thử lại."),
     };
-    crate::pages::render_error_page(status, title, text)
+    crate::chrome::render_error_page(status, title, text)
 }
 
 /// A panic inside a handler becomes a plain 500 (the envelope or error page is added above).

@@ -222,7 +222,10 @@ impl Application {
         let housekeeping = tokio::spawn(housekeeping(self.state.clone()));
         let notifier = tokio::spawn(motcua_app::notify::run(self.state.app.clone()));
         let (stop_counters, counters_stopped) = tokio::sync::oneshot::channel();
-        let counters = tokio::spawn(crate::portal::run(self.state.clone(), counters_stopped));
+        let counters = tokio::spawn(motcua_app::portal::run(
+            self.state.app.clone(),
+            counters_stopped,
+        ));
         let result = axum::serve(
             self.listener,
             self.router

@@ -1,6 +1,5 @@
 //! The state shared by every handler: the [`App`] the use cases run with, and what only the HTTP
-//! layer needs (metrics, rate limiters) or what has not moved into `motcua-app` yet (the portal
-//! counters). It dereferences to [`App`], so `state.db`, `state.now()`
+//! layer needs (metrics, rate limiters). It dereferences to [`App`], so `state.db`, `state.now()`
 //! and `state.org()` read the application's.
 
 use crate::config::Config;
@@ -23,8 +22,6 @@ pub struct Inner {
     pub login_by_account: RateLimiter,
     /// Requests per client to public calculators.
     pub public_by_client: RateLimiter,
-    /// The portal's visit and view counters (`crate::portal`).
-    pub portal: crate::portal::Counters,
 }
 
 impl AppState {
@@ -37,7 +34,6 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             app: motcua_app::App::new(db, config)?,
             public_by_client: RateLimiter::per_minute(public),
-            portal: crate::portal::Counters::default(),
             metrics,
             login_by_client: RateLimiter::per_minute(per_min),
             login_by_account: RateLimiter::per_minute(per_account),

@@ -4,7 +4,7 @@ use super::ErrorEnvelope;
 use crate::auth::{ApiCaller, ClientIp, Via};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::ApiJson;
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::signin::{self, Outcome};
 use crate::state::AppState;
 use axum::extract::State;

@@ -5,7 +5,7 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ClientIp, ManageCalendar};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::signin::limiter_key;
 use crate::state::AppState;
 use axum::extract::State;

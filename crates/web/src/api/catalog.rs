@@ -5,7 +5,7 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ManageCatalog};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -559,7 +559,7 @@ pub async fn rate_dossier(
         &d,
         req.rating,
         &req.note,
-        &crate::ops::operation_id(),
+        &crate::operation::operation_id(),
     )
     .await?;
     let v = store::public_view(&state.db, &d.code)

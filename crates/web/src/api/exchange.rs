@@ -57,7 +57,8 @@ pub async fn edxml_inbox(
     let bytes = axum::body::to_bytes(body, state.config.upload_limit_bytes)
         .await
         .map_err(|_| ApiError::PayloadTooLarge)?;
-    let answer = exchange::receive(&state, &partner, &bytes, &crate::ops::operation_id()).await?;
+    let answer =
+        exchange::receive(&state, &partner, &bytes, &crate::operation::operation_id()).await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

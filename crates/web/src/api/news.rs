@@ -4,32 +4,128 @@
 
 use super::ErrorEnvelope;
 use crate::auth::{Api, PublishNews};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::ApiResult;
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::news::{ArticleRequest, checked, view};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use motcua_store::portal as store;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use motcua_app::portal::news::{self, Article, ArticleIn, Category, agency, media_url};
+use motcua_domain::portal::ArticleState;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-async fn agency(state: &AppState) -> ApiResult<Uuid> {
-    crate::portal::portal_agency(state)
-        .await
-        .map_err(ApiError::Internal)?
-        .ok_or(ApiError::NotFound)
+/// An article as an editor submits it (API JSON or the editor's form).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleRequest {
+    /// A category's slug (`tin-tuc-su-kien`, `tin-video`, …).
+    pub category: String,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    /// Markdown; rendered without any HTML of the author's.
+    pub body: String,
+    #[serde(default)]
+    pub byline: String,
+    #[serde(default)]
+    pub cover_media_id: Option<Uuid>,
+    /// The cover's text alternative (required with a cover).
+    #[serde(default)]
+    pub cover_alt: String,
+    /// An MP4 or WebM uploaded with `POST /api/v1/media`.
+    #[serde(default)]
+    pub video_media_id: Option<Uuid>,
+    #[serde(default)]
+    pub poster_media_id: Option<Uuid>,
+    /// The video's captions (WebVTT), required with a video (WCAG 2.2 SC 1.2.2).
+    #[serde(default)]
+    pub captions_media_id: Option<Uuid>,
+    /// `draft` (default) or `published`.
+    #[serde(default)]
+    pub status: String,
+    /// When a published article appears (RFC 3339, or `YYYY-MM-DDTHH:MM` in Vietnam time);
+    /// default now. A time to come schedules it.
+    #[serde(default)]
+    pub publish_at: Option<String>,
+    /// For a change: the version the editor saw.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl From<ArticleRequest> for ArticleIn {
+    fn from(r: ArticleRequest) -> Self {
+        Self {
+            category: r.category,
+            title: r.title,
+            summary: r.summary,
+            body: r.body,
+            byline: r.byline,
+            cover_media_id: r.cover_media_id,
+            cover_alt: r.cover_alt,
+            video_media_id: r.video_media_id,
+            poster_media_id: r.poster_media_id,
+            captions_media_id: r.captions_media_id,
+            status: r.status,
+            publish_at: r.publish_at,
+            version: r.version,
+        }
+    }
+}
+
+/// An article as the API answers it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArticleView {
+    pub id: Uuid,
+    pub slug: String,
+    pub url: String,
+    pub category: String,
+    pub title: String,
+    pub summary: String,
+    pub byline: String,
+    /// `draft`, `scheduled` or `published`.
+    pub state: &'static str,
+    pub publish_at: Option<DateTime<Utc>>,
+    pub views: i64,
+    pub cover_url: Option<String>,
+    pub cover_alt: String,
+    pub video_url: Option<String>,
+    pub poster_url: Option<String>,
+    pub version: i64,
+}
+
+fn view(state: &AppState, a: &Article, categories: &[Category]) -> ArticleView {
+    ArticleView {
+        id: a.id,
+        slug: a.slug.clone(),
+        url: format!("/tin-tuc/{}", a.slug),
+        category: categories
+            .iter()
+            .find(|c| c.id == a.category_id)
+            .map(|c| c.slug.clone())
+            .unwrap_or_default(),
+        title: a.title.clone(),
+        summary: a.summary.clone(),
+        byline: a.byline.clone(),
+        state: ArticleState::of(&a.status, a.publish_at, state.now()).code(),
+        publish_at: a.publish_at,
+        views: a.views + state.portal.own_views(a.id),
+        cover_url: a.cover_id.map(media_url),
+        cover_alt: a.cover_alt.clone(),
+        video_url: a.video_id.map(media_url),
+        poster_url: a.poster_id.map(media_url),
+        version: a.version,
+    }
 }
 
 /// The news categories, in order.
 #[utoipa::path(get, path = "/api/v1/news/categories", tag = "portal", operation_id = "news_categories",
     responses((status = 200, description = "[{\"slug\",\"name\",\"video\"}]")))]
 pub async fn categories(State(state): State<AppState>) -> ApiResult<axum::Json<Value>> {
-    let agency_id = agency(&state).await?;
-    let cats = store::categories(&state.db, agency_id).await?;
+    let cats = news::categories(&state, agency(&state).await?).await?;
     Ok(axum::Json(json!(
         cats.iter()
             .map(|c| json!({"slug": c.slug, "name": c.name, "video": c.video}))
@@ -58,34 +154,18 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ArticleQuery>,
 ) -> ApiResult<axum::Json<Value>> {
     let agency_id = agency(&state).await?;
-    let cats = store::categories(&state.db, agency_id).await?;
-    let mut f = store::ArticleFilter {
-        public_at: Some(state.now()),
-        ..Default::default()
-    };
-    if let Some(c) = q.category.as_deref().filter(|c| !c.is_empty()) {
-        let Some(cat) = cats.iter().find(|x| x.slug == c) else {
-            return Err(ApiError::Invalid(vec![FieldError::new(
-                "category",
-                "không có chuyên mục này",
-            )]));
-        };
-        f.category_id = Some(cat.id);
-    }
-    if let Some(text) = q.q.as_deref() {
-        if text.chars().count() > 200 {
-            return Err(ApiError::Invalid(vec![FieldError::new(
-                "q",
-                "từ khóa tối đa 200 ký tự",
-            )]));
-        }
-        f.terms = motcua_domain::catalog::fold::query_terms(text);
-    }
-    let page = q.page.unwrap_or(1).clamp(1, 10_000);
-    let (rows, total) = crate::portal::articles(&state, agency_id, &f, 20, (page - 1) * 20).await?;
+    let p = news::published(
+        &state,
+        agency_id,
+        q.category.as_deref(),
+        q.q.as_deref(),
+        q.page,
+        20,
+    )
+    .await?;
     Ok(axum::Json(json!({
-        "total": total, "page": page,
-        "items": rows.iter().map(|a| view(&state, a, &cats)).collect::<Vec<_>>(),
+        "total": p.total, "page": p.page,
+        "items": p.articles.iter().map(|a| view(&state, a, &p.categories)).collect::<Vec<_>>(),
     })))
 }
 
@@ -99,22 +179,8 @@ pub async fn create(
     Api { caller, .. }: Api<PublishNews>,
     ApiJson(req): ApiJson<ArticleRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    let agency_id = caller.user.agency_id;
-    let (write, slug) = checked(&state, agency_id, &req)
-        .await
-        .map_err(ApiError::Internal)?
-        .map_err(ApiError::Invalid)?;
-    let a = store::create_article(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        agency_id,
-        &slug,
-        write,
-    )
-    .await?;
-    // The home and article pages keep their reads a few seconds: drop them.
-    state.portal.forget_pages();
-    let cats = store::categories(&state.db, agency_id).await?;
+    let a = news::create(&state, &caller.actor(), &req.into()).await?;
+    let cats = news::categories(&state, caller.user.agency_id).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!(view(&state, &a, &cats))),
@@ -132,35 +198,8 @@ pub async fn update(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<ArticleRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let agency_id = caller.user.agency_id;
-    let existing = crate::portal::article(&state, id).await?;
-    if existing.agency_id != agency_id {
-        return Err(ApiError::NotFound);
-    }
-    let Some(version) = req.version else {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "version",
-            "cần phiên bản bài viết đã xem",
-        )]));
-    };
-    let (write, _) = checked(&state, agency_id, &req)
-        .await
-        .map_err(ApiError::Internal)?
-        .map_err(ApiError::Invalid)?;
-    store::update_article(
-        &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
-        id,
-        version,
-        write,
-    )
-    .await?;
-    // Read again for display (its views rebased), not under the gate across the write: a flush
-    // holding its write transaction would wait for the gate while this waited for the writer.
-    let a = crate::portal::article(&state, id).await?;
-    // The home and article pages keep their reads a few seconds: drop them.
-    state.portal.forget_pages();
-    let cats = store::categories(&state.db, agency_id).await?;
+    let a = news::update(&state, &caller.actor(), id, &req.into()).await?;
+    let cats = news::categories(&state, caller.user.agency_id).await?;
     Ok(axum::Json(json!(view(&state, &a, &cats))))
 }
 
@@ -177,12 +216,12 @@ pub async fn upload(
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     let (name, bytes) =
         crate::multipart::read_one_file(&headers, body, state.config.media_limit_bytes).await?;
-    let m = crate::news::store_media(&state, &caller, &name, &bytes).await?;
+    let m = news::store_media(&state, &caller.actor(), &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({
             "id": m.id, "kind": m.kind, "content_type": m.content_type, "size": m.size,
-            "url": crate::news::media_url(m.id),
+            "url": media_url(m.id),
         })),
     ))
 }

@@ -70,7 +70,7 @@ pub async fn create_plan(
     }
     let plan = store::create(
         &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
+        &caller.audit_ctx(crate::operation::operation_id()),
         new,
     )
     .await
@@ -399,7 +399,7 @@ pub async fn put_target(
     };
     let saved = store::put_target(
         &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
+        &caller.audit_ctx(crate::operation::operation_id()),
         plan.id,
         store::NewTarget {
             target_id: id,

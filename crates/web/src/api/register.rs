@@ -183,7 +183,7 @@ pub async fn add_item(
     };
     let added = store::add(
         &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
+        &caller.audit_ctx(crate::operation::operation_id()),
         caller.user.agency_id,
         year,
         r.id,
@@ -309,7 +309,7 @@ pub async fn import_items(
     let n = items.len();
     store::add(
         &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
+        &caller.audit_ctx(crate::operation::operation_id()),
         caller.user.agency_id,
         year,
         r.id,
@@ -463,7 +463,7 @@ pub async fn record_item(
     };
     let updated = store::update(
         &state.db,
-        &caller.audit_ctx(crate::ops::operation_id()),
+        &caller.audit_ctx(crate::operation::operation_id()),
         id,
         req.version,
         store::ItemUpdate {

@@ -4,7 +4,7 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ManageReviews};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath};
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -5,7 +5,7 @@ use crate::auth::{Api, ListUsers, ManageUsers, UnlockAccounts, ViewOwnAccount};
 use crate::error::{ApiError, ApiResult};
 use crate::json::ApiJson;
 use crate::json::ApiPath;
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::state::AppState;
 use crate::users::{RawNewUser, validate};
 use axum::extract::State;

@@ -6,7 +6,7 @@ use crate::auth::{
     Viewer, verify_csrf,
 };
 use crate::error::{FieldError, PageError, PageResult};
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::state::AppState;
 use crate::users::{RawNewUser, validate};
 use askama::Template;

@@ -4,7 +4,7 @@
 use super::{Layout, html};
 use crate::auth::{CsrfToken, ManageCalendar, PageUser, Viewer, verify_csrf};
 use crate::error::{FieldError, PageError, PageResult};
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;

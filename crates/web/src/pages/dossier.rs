@@ -5,7 +5,7 @@
 use super::{Layout, html};
 use crate::api::dossier::{self as api, stats_json};
 use crate::auth::{Caller, CsrfToken, PageUser, ViewDossierStats, Viewer, verify_csrf};
-use crate::error::{ApiError, FieldError, PageError, PageResult, message_for};
+use crate::error::{ApiError, FieldError, PageError, PageResult, api_to_page, message_for};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -27,16 +27,6 @@ use motcua_store::entity::dossier;
 use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-pub(crate) fn api_to_page(e: ApiError) -> PageError {
-    match e {
-        ApiError::Forbidden | ApiError::Unauthorized => PageError::Forbidden,
-        ApiError::NotFound => PageError::NotFound,
-        ApiError::Store(s) => PageError::Store(s),
-        ApiError::Internal(e) => PageError::Internal(e),
-        other => PageError::Internal(anyhow::anyhow!("{other}")),
-    }
-}
 
 /// A use case's error on a page, as the API's would be ([`api_to_page`]).
 fn app_to_page(e: motcua_app::Error) -> PageError {
@@ -1189,7 +1179,15 @@ pub async fn rate(
         .ok_or(PageError::NotFound)?;
     let back = format!("/tra-cuu?ma={}&tra_cuu={}", enc(&d.code), enc(&f.tra_cuu));
     let rating: i16 = f.rating.parse().unwrap_or(0);
-    match svc::public::rate(&state, &d, rating, &f.note, &crate::ops::operation_id()).await {
+    match svc::public::rate(
+        &state,
+        &d,
+        rating,
+        &f.note,
+        &crate::operation::operation_id(),
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("{back}&da_danh_gia=1")).into_response()),
         Err(motcua_app::Error::Invalid(_) | motcua_app::Error::Refused(_)) => {
             Ok(Redirect::to(&back).into_response())

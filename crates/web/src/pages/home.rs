@@ -10,23 +10,18 @@ use super::news::{Card, card};
 use super::{Layout, html, vn_count};
 use crate::auth::{CsrfToken, Viewer};
 use crate::error::PageResult;
-use crate::portal::HomeReads;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
+use motcua_app::portal::HomeReads;
 use motcua_store::portal as store;
 use std::time::{Duration, Instant};
 
 /// How long the home page's reads are reused.
 const FRESH: Duration = Duration::from_secs(5);
-
-/// Drops what the home and article pages keep (an article was saved).
-pub fn invalidate(state: &AppState) {
-    state.portal.forget_pages();
-}
 
 fn share(n: i64, d: i64) -> String {
     if d == 0 {
@@ -43,7 +38,7 @@ async fn read(state: &AppState) -> anyhow::Result<Option<HomeReads>> {
     {
         return Ok(Some(r.clone()));
     }
-    let Some(agency_id) = crate::portal::portal_agency(state).await? else {
+    let Some(agency_id) = motcua_app::portal::portal_agency(state).await? else {
         return Ok(None);
     };
     let now = state.now();
@@ -53,8 +48,8 @@ async fn read(state: &AppState) -> anyhow::Result<Option<HomeReads>> {
         video: Some(video),
         ..Default::default()
     };
-    let (news, _) = crate::portal::articles(state, agency_id, &public(false), 6, 0).await?;
-    let (videos, _) = crate::portal::articles(state, agency_id, &public(true), 2, 0).await?;
+    let (news, _) = motcua_app::portal::articles(state, agency_id, &public(false), 6, 0).await?;
+    let (videos, _) = motcua_app::portal::articles(state, agency_id, &public(true), 2, 0).await?;
     let local = now.with_timezone(&motcua_domain::time::VN_OFFSET);
     let month = local.year() * 100 + local.month() as i32;
     let totals = motcua_store::dossier::stat_totals(

@@ -5,7 +5,7 @@ use crate::auth::{
     self, ClientIp, CsrfToken, SESSION_COOKIE, Via, Viewer, set_cookie, verify_csrf,
 };
 use crate::error::PageResult;
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::signin::{self, Outcome};
 use crate::state::AppState;
 use askama::Template;

@@ -17,85 +17,13 @@ pub mod reading;
 pub mod review;
 pub mod signature;
 
-use crate::auth::{Caller, CsrfToken, Viewer};
-use crate::ops::operation_id;
+use crate::auth::{CsrfToken, Viewer};
+use crate::chrome::{AGENCY_NAME, SITE_NAME, last_agency, nav_for, remember_agency};
+pub use crate::chrome::{Layout, NavItem, ViewerInfo, html, render_error_page, vn_count};
 use crate::state::AppState;
-use askama::Template;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use motcua_domain::access::{self, Permission};
-
-const SITE_NAME: &str = "Hệ thống một cửa điện tử";
-const FALLBACK_AGENCY: &str = "Cơ quan chưa được khai báo";
-
-/// The signed-in user as the layout shows them.
-#[derive(Debug, Clone)]
-pub struct ViewerInfo {
-    pub name: String,
-    pub role_label: String,
-    pub unit_name: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct NavItem {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub hint: &'static str,
-    pub current: bool,
-    /// A number beside the label (dossiers waiting in the viewer's queue).
-    pub count: Option<u64>,
-}
-
-/// What every page's layout needs.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub site_name: &'static str,
-    pub agency_name: String,
-    pub viewer: Option<ViewerInfo>,
-    pub nav: Vec<NavItem>,
-    pub csrf: String,
-    pub version: &'static str,
-    /// The reader's text size and colours (`reading`).
-    pub reading: reading::Reading,
-    /// The site's visits and the visitors online now (footer; `None` outside a request).
-    pub counters: Option<(String, String)>,
-}
-
-/// A count with dots between thousands, as Vietnamese pages write it: `1.234.567`.
-pub fn vn_count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-/// The agency name last read from the database, for pages rendered without database access.
-static AGENCY_NAME: std::sync::RwLock<String> = std::sync::RwLock::new(String::new());
-
-fn remember_agency(name: &str) {
-    let mut guard = AGENCY_NAME
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if *guard != name {
-        name.clone_into(&mut guard);
-    }
-}
-
-fn last_agency() -> String {
-    let guard = AGENCY_NAME
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if guard.is_empty() {
-        FALLBACK_AGENCY.to_owned()
-    } else {
-        guard.clone()
-    }
-}
 
 /// Read the agency name once at start, so even the first error page names it.
 pub async fn load_agency_name(state: &AppState) {
@@ -104,128 +32,6 @@ pub async fn load_agency_name(state: &AppState) {
     {
         remember_agency(&a.name);
     }
-}
-
-/// The navigation, filtered by the permissions of the viewer (`domain::access`).
-fn nav_for(viewer: Option<&Caller>, current: &str) -> Vec<NavItem> {
-    let applicant = viewer.is_some_and(|v| v.role == motcua_domain::account::Role::Applicant);
-    let items: [(&str, &str, &str, Option<Permission>); 18] = [
-        ("/", "Trang chủ", "Giới thiệu hệ thống", None),
-        ("/tin-tuc", "Tin tức", "Tin tức, sự kiện và video", None),
-        (
-            "/thong-ke",
-            "Thống kê",
-            "Kết quả giải quyết hồ sơ theo đơn vị, thủ tục, tháng",
-            None,
-        ),
-        (
-            "/thu-tuc",
-            "Thủ tục hành chính",
-            "Danh mục thủ tục đang áp dụng",
-            None,
-        ),
-        (
-            "/ho-so",
-            if applicant {
-                "Hồ sơ của tôi"
-            } else {
-                "Hồ sơ"
-            },
-            "Hồ sơ cần xử lý, sắp theo hạn",
-            Some(if applicant {
-                Permission::FileOnline
-            } else {
-                Permission::HandleDossiers
-            }),
-        ),
-        ("/tra-cuu", "Tra cứu hồ sơ", "Tiến độ hồ sơ theo mã", None),
-        (
-            "/van-ban",
-            "Văn bản",
-            "Sổ văn bản đi, đến; xử lý văn bản đến",
-            Some(Permission::ManageDocuments),
-        ),
-        (
-            "/ke-hoach",
-            "Kế hoạch CCHC",
-            "Kết quả thực hiện các chỉ tiêu của kế hoạch năm",
-            Some(Permission::ViewScorecard),
-        ),
-        (
-            "/bien-tap",
-            "Biên tập tin",
-            "Viết, hẹn giờ và đăng tin bài",
-            Some(Permission::PublishNews),
-        ),
-        (
-            "/kiem-tra-chu-ky",
-            "Kiểm tra chữ ký số",
-            "Kiểm tra văn bản PDF đã ký số",
-            None,
-        ),
-        (
-            "/thong-ke/ho-so",
-            "Thống kê hồ sơ",
-            "Tiếp nhận, giải quyết đúng hạn, trả kết quả",
-            Some(Permission::ViewDossierStats),
-        ),
-        (
-            "/admin/units",
-            "Cơ cấu tổ chức",
-            "Các đơn vị của cơ quan",
-            Some(Permission::ViewOrganisation),
-        ),
-        (
-            "/admin/users",
-            "Tài khoản",
-            "Tài khoản người dùng và khóa đăng nhập",
-            Some(Permission::ListUsers),
-        ),
-        (
-            "/admin/audit",
-            "Nhật ký thay đổi",
-            "Ai đã thay đổi gì, khi nào",
-            Some(Permission::ViewAudit),
-        ),
-        (
-            "/admin/catalog",
-            "Kiểm tra công bố",
-            "Thủ tục công bố đúng thẩm quyền, đúng hạn (T3.1, T3.2)",
-            Some(Permission::ManageCatalog),
-        ),
-        (
-            "/admin/review-plans",
-            "Rà soát thủ tục",
-            "Kế hoạch rà soát, đánh giá thủ tục (T3.3)",
-            Some(Permission::ManageReviews),
-        ),
-        (
-            "/admin/calendar",
-            "Lịch làm việc",
-            "Ngày nghỉ, ngày làm bù theo thông báo của Chính phủ",
-            Some(Permission::ManageCalendar),
-        ),
-        (
-            "/account",
-            "Tài khoản của tôi",
-            "Thông tin tài khoản đang đăng nhập",
-            Some(Permission::ViewOwnAccount),
-        ),
-    ];
-    items
-        .into_iter()
-        .filter(|(_, _, _, perm)| match perm {
-            None => true,
-            Some(p) => viewer.is_some_and(|v| access::allows(v.role, *p)),
-        })
-        .map(|(href, label, hint, _)| NavItem {
-            href,
-            label,
-            hint,
-            current: href == current,
-            count: None,
-        })
-        .collect()
 }
 
 impl Layout {
@@ -253,7 +59,7 @@ impl Layout {
             }
             None => None,
         };
-        let mut nav = nav_for(viewer.0.as_ref(), current);
+        let mut nav = nav_for(viewer.0.as_ref().map(|c| c.role), current);
         // Staff see how many dossiers wait in their queue, on every page.
         if let Some(c) = &viewer.0
             && let Some(scope) = access::scope(c.role, Permission::HandleDossiers)
@@ -276,61 +82,13 @@ impl Layout {
             nav,
             csrf: csrf.0.clone(),
             version: env!("CARGO_PKG_VERSION"),
-            reading: reading::Reading::current(),
+            reading: crate::chrome::Reading::current(),
             counters: {
                 let (visits, online) = state.portal.footer();
                 Some((vn_count(visits), vn_count(online)))
             },
         }
     }
-
-    /// For pages rendered without request context (errors from outside our handlers).
-    fn bare() -> Self {
-        Self {
-            site_name: SITE_NAME,
-            agency_name: last_agency(),
-            viewer: None,
-            nav: nav_for(None, ""),
-            csrf: String::new(),
-            version: env!("CARGO_PKG_VERSION"),
-            reading: reading::Reading::current(),
-            counters: None,
-        }
-    }
-}
-
-/// Render a template with a status; a template failure is a logged 500.
-pub fn html<T: Template>(status: StatusCode, page: &T) -> Response {
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(e) => {
-            tracing::error!(operation_id = %operation_id(), cause = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><html lang=\"vi\"><title>Lỗi</title><p>Hệ thống gặp lỗi.</p></html>"))
-                .into_response()
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    l: Layout,
-    title: &'a str,
-    text: &'a str,
-    status: u16,
-    operation_id: String,
-}
-
-/// The Vietnamese error page, with the operation id to quote to the help desk.
-pub fn render_error_page(status: StatusCode, title: &str, text: &str) -> Response {
-    let page = ErrorPage {
-        l: Layout::bare(),
-        title,
-        text,
-        status: status.as_u16(),
-        operation_id: operation_id(),
-    };
-    html(status, &page)
 }
 
 /// The 404 of unknown addresses: the envelope under `/api/`, the Vietnamese page elsewhere.

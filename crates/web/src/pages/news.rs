@@ -4,16 +4,15 @@
 
 use super::{Layout, html};
 use crate::auth::{CsrfToken, PageUser, PublishNews, Viewer, verify_csrf};
-use crate::error::{FieldError, PageError, PageResult, message_for};
+use crate::error::{FieldError, PageError, PageResult, api_to_page, message_for};
 use crate::multipart::read_multipart;
-use crate::news::{ArticleRequest, checked, media_url};
-use crate::pages::dossier::api_to_page;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::portal::news::{self, ArticleIn, checked, media_url};
 use motcua_domain::portal::ArticleState;
 use motcua_domain::time::VN_OFFSET;
 use motcua_store::portal as store;
@@ -71,10 +70,7 @@ pub fn card(state: &AppState, a: &store::Article, cats: &[store::Category]) -> C
 }
 
 pub async fn agency(state: &AppState) -> PageResult<Uuid> {
-    crate::portal::portal_agency(state)
-        .await
-        .map_err(PageError::Internal)?
-        .ok_or(PageError::NotFound)
+    Ok(news::agency(state).await?)
 }
 
 #[derive(Deserialize)]
@@ -136,7 +132,7 @@ async fn list_page(
     }
     let page = q.trang.unwrap_or(1).clamp(1, 10_000);
     let (rows, total) =
-        crate::portal::articles(state, agency_id, &f, PAGE, (page - 1) * PAGE).await?;
+        motcua_app::portal::articles(state, agency_id, &f, PAGE, (page - 1) * PAGE).await?;
     let current = if category.is_some() {
         base.clone()
     } else {
@@ -229,11 +225,11 @@ pub async fn article(
     {
         Some(r) => r,
         None => {
-            let a = crate::portal::article_by_slug(&state, agency_id, &slug)
+            let a = motcua_app::portal::article_by_slug(&state, agency_id, &slug)
                 .await?
                 .ok_or(PageError::NotFound)?;
             let categories = store::categories(&state.db, agency_id).await?;
-            let (related, _) = crate::portal::articles(
+            let (related, _) = motcua_app::portal::articles(
                 &state,
                 agency_id,
                 &store::ArticleFilter {
@@ -252,7 +248,7 @@ pub async fn article(
                     .map(|m| (media_url(id), m.content_type)),
                 None => None,
             };
-            let r = std::sync::Arc::new(crate::portal::ArticleReads {
+            let r = std::sync::Arc::new(motcua_app::portal::ArticleReads {
                 at: std::time::Instant::now(),
                 body_html: motcua_render::markdown::to_html(&a.body),
                 article: a,
@@ -387,7 +383,7 @@ fn xml_escape(s: &str) -> String {
 /// `/tin-tuc/atom.xml`: the 20 latest articles as an Atom feed (RFC 4287).
 pub async fn atom(State(state): State<AppState>) -> PageResult<Response> {
     let agency_id = agency(&state).await?;
-    let (rows, _) = crate::portal::articles(
+    let (rows, _) = motcua_app::portal::articles(
         &state,
         agency_id,
         &store::ArticleFilter {
@@ -488,7 +484,7 @@ pub async fn editor_list(
     let agency_id = user.caller.user.agency_id;
     let cats = store::categories(&state.db, agency_id).await?;
     let (rows, _) =
-        crate::portal::articles(&state, agency_id, &store::ArticleFilter::default(), 200, 0)
+        motcua_app::portal::articles(&state, agency_id, &store::ArticleFilter::default(), 200, 0)
             .await?;
     let p = EditorList {
         l: Layout::build(&state, &viewer, &csrf, "/bien-tap").await,
@@ -507,7 +503,7 @@ struct FormPage {
     l: Layout,
     action: String,
     categories: Vec<(String, String)>,
-    f: ArticleRequest,
+    f: ArticleIn,
     publish_local: String,
     cover: String,
     video: String,
@@ -531,7 +527,7 @@ async fn form_page(
     csrf: &CsrfToken,
     agency_id: Uuid,
     action: String,
-    f: ArticleRequest,
+    f: ArticleIn,
     errors: Vec<FieldError>,
 ) -> PageResult<Response> {
     let cats = store::categories(&state.db, agency_id).await?;
@@ -568,7 +564,7 @@ pub async fn new_form(
     viewer: Viewer,
     csrf: CsrfToken,
 ) -> PageResult<Response> {
-    let f = ArticleRequest {
+    let f = ArticleIn {
         category: "tin-tuc-su-kien".into(),
         byline: user.caller.user.full_name.clone(),
         ..Default::default()
@@ -593,12 +589,12 @@ pub async fn edit_form(
     csrf: CsrfToken,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let a = crate::portal::article(&state, id).await?;
+    let a = motcua_app::portal::article(&state, id).await?;
     if a.agency_id != user.caller.user.agency_id {
         return Err(PageError::NotFound);
     }
     let cats = store::categories(&state.db, a.agency_id).await?;
-    let f = ArticleRequest {
+    let f = ArticleIn {
         category: cats
             .iter()
             .find(|c| c.id == a.category_id)
@@ -656,7 +652,7 @@ async fn save(
     )?;
     let g = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let uuid = |k: &str| Uuid::parse_str(g(k).trim()).ok();
-    let mut f = ArticleRequest {
+    let mut f = ArticleIn {
         category: g("category"),
         title: g("title"),
         summary: g("summary"),
@@ -675,7 +671,7 @@ async fn save(
         publish_at: Some(g("publish_at")).filter(|s| !s.trim().is_empty()),
         version: g("version").parse().ok(),
     };
-    let mut errors = Vec::new();
+    let mut errors: Vec<FieldError> = Vec::new();
     for (field, name, bytes) in files {
         if bytes.is_empty() {
             continue;
@@ -687,7 +683,7 @@ async fn save(
             "captions_file" => "captions_media_id",
             _ => continue,
         };
-        match crate::news::store_media(state, &caller, &name, &bytes).await {
+        match news::store_media(state, &caller.actor(), &name, &bytes).await {
             Ok(m) => {
                 let want = match target {
                     "video_media_id" => "video",
@@ -695,7 +691,7 @@ async fn save(
                     _ => "image",
                 };
                 if m.kind != want {
-                    errors.push(FieldError::new(target, crate::news::wanted(want)));
+                    errors.push(FieldError::new(target, news::wanted(want)));
                     continue;
                 }
                 match target {
@@ -705,13 +701,13 @@ async fn save(
                     _ => f.poster_media_id = Some(m.id),
                 }
             }
-            Err(crate::error::ApiError::Invalid(fs)) => {
+            Err(motcua_app::Error::Invalid(fs)) => {
                 errors.extend(fs.into_iter().map(|e| FieldError::new(target, e.message)));
             }
-            Err(crate::error::ApiError::PayloadTooLarge) => {
+            Err(motcua_app::Error::TooLarge) => {
                 errors.push(FieldError::new(target, "tệp quá lớn (ảnh tối đa 5 MB)"));
             }
-            Err(e) => return Err(api_to_page(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     let action = id.map_or_else(
@@ -726,29 +722,25 @@ async fn save(
         Ok(_) => {
             return form_page(state, viewer, csrf, agency_id, action, f, errors).await;
         }
-        Err(mut more) => {
-            errors.append(&mut more);
+        Err(more) => {
+            errors.extend(more.into_iter().map(FieldError::from));
             return form_page(state, viewer, csrf, agency_id, action, f, errors).await;
         }
     };
-    let ctx = caller.audit_ctx(crate::ops::operation_id());
-    let saved = match id {
-        None => store::create_article(&state.db, &ctx, agency_id, &slug, write).await,
-        Some(id) => {
-            let existing = crate::portal::article(state, id).await?;
-            if existing.agency_id != agency_id {
-                return Err(PageError::NotFound);
-            }
-            store::update_article(&state.db, &ctx, id, f.version.unwrap_or(-1), write).await
-        }
-    };
+    let saved = news::save(
+        state,
+        &caller.actor(),
+        id.map(|id| (id, f.version.unwrap_or(-1))),
+        write,
+        &slug,
+    )
+    .await;
     match saved {
         Ok(a) => {
-            crate::pages::home::invalidate(state);
             let title: String = form_urlencoded::byte_serialize(a.title.as_bytes()).collect();
             Ok(Redirect::to(&format!("/bien-tap?da_luu={title}")).into_response())
         }
-        Err(motcua_store::StoreError::Conflict(m)) => {
+        Err(motcua_app::Error::Store(motcua_store::StoreError::Conflict(m))) => {
             form_page(
                 state,
                 viewer,

@@ -217,7 +217,7 @@ pub async fn page(
     csrf: CsrfToken,
     Query(q): Query<StatsQuery>,
 ) -> PageResult<Response> {
-    let agency = crate::pages::news::agency(&state).await?;
+    let agency = motcua_app::portal::news::agency(&state).await?;
     let org = state.org().await?;
     let s = select(&state, &q, &org, agency);
     let rows = stat_rows(
@@ -304,7 +304,7 @@ pub async fn csv(
     State(state): State<AppState>,
     Query(q): Query<StatsQuery>,
 ) -> PageResult<Response> {
-    let agency = crate::pages::news::agency(&state).await?;
+    let agency = motcua_app::portal::news::agency(&state).await?;
     let org = state.org().await?;
     let s = select(&state, &q, &org, agency);
     let rows = stat_rows(

@@ -4,93 +4,12 @@
 //! criteria 1.4.4 (resize text) and 1.4.3 (contrast, minimum): the high-contrast colours are
 //! light on black, above 7:1.
 
+use crate::chrome::{MAX_SIZE, MIN_SIZE, READING, READING_COOKIE, Reading};
 use axum::extract::{Query, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-
-/// The cookie holding the reader's choice: `s{size}c{0|1}`, e.g. `s2c1`.
-pub const READING_COOKIE: &str = "doc";
-
-/// Text size steps: −1 (87.5%) … 3 (150%).
-pub const MIN_SIZE: i8 = -1;
-pub const MAX_SIZE: i8 = 3;
-
-/// The reader's choice for this request, and where the request was (for the links back).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Reading {
-    pub size: i8,
-    pub contrast: bool,
-    /// Path and query of the page being read.
-    pub here: String,
-}
-
-tokio::task_local! {
-    static READING: Reading;
-}
-
-impl Reading {
-    pub fn parse(cookie: &str) -> (i8, bool) {
-        let c = cookie.trim();
-        let Some(rest) = c.strip_prefix('s') else {
-            return (0, false);
-        };
-        let (size, contrast) = rest.split_once('c').unwrap_or((rest, "0"));
-        let size = size.parse::<i8>().unwrap_or(0).clamp(MIN_SIZE, MAX_SIZE);
-        (size, contrast == "1")
-    }
-
-    /// The reader's choice for the request being served (default outside a request).
-    pub fn current() -> Self {
-        READING.try_with(Clone::clone).unwrap_or_default()
-    }
-
-    /// The classes of `<html>`: `text-2 contrast`.
-    pub fn classes(&self) -> String {
-        let mut c = String::new();
-        if self.size != 0 {
-            c.push_str(&format!("text{}", self.size));
-        }
-        if self.contrast {
-            if !c.is_empty() {
-                c.push(' ');
-            }
-            c.push_str("contrast");
-        }
-        c
-    }
-
-    fn link(&self, what: &str) -> String {
-        format!("/tuy-chon-doc?chon={what}&ve={}", utf8_percent(&self.here))
-    }
-    pub fn smaller(&self) -> String {
-        self.link("nho")
-    }
-    pub fn larger(&self) -> String {
-        self.link("lon")
-    }
-    pub fn toggle_contrast(&self) -> String {
-        self.link(if self.contrast {
-            "thuong"
-        } else {
-            "tuong-phan"
-        })
-    }
-}
-
-fn utf8_percent(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
 
 /// Reads the cookie into the request's task, for the layout.
 pub async fn reading_prefs(req: Request, next: Next) -> Response {

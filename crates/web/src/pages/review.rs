@@ -3,7 +3,7 @@
 use super::{Layout, html};
 use crate::auth::{CsrfToken, ManageReviews, PageUser, Viewer, verify_csrf};
 use crate::error::{PageError, PageResult};
-use crate::ops::operation_id;
+use crate::operation::operation_id;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
