@@ -23,6 +23,7 @@ use motcua_store::entity::{dossier, dossier_event};
 use serde_json::json;
 
 pub use motcua_store::entity::dossier::Model as Dossier;
+pub use motcua_store::entity::upload::Model as Upload;
 
 /// What an actor is told when the dossier changed since they read it (a version check, before
 /// or inside the write).
@@ -129,6 +130,17 @@ pub async fn save_upload(
         },
     )
     .await?)
+}
+
+/// A file of dossier `dossier_id` (an applicant's component or a result), with its bytes; a
+/// file of another dossier, or of none, is not found. The caller has checked that the actor may
+/// see the dossier.
+pub async fn file_of(app: &App, dossier_id: uuid::Uuid, id: uuid::Uuid) -> Result<Upload> {
+    let f = motcua_store::dossier::upload_content(app.db.conn(), id).await?;
+    if f.dossier_id != Some(dossier_id) {
+        return Err(Error::NotFound);
+    }
+    Ok(f)
 }
 
 /// A random look-up code.

@@ -2,7 +2,8 @@
 
 use super::ranking::{RANKING_RULE, ranking};
 use super::scorecard::{Scorecard, field_label, shown, status_label};
-use crate::App;
+use crate::document::registers::File;
+use crate::{App, OrgSnapshot};
 use motcua_domain::plan::period::Period;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -96,4 +97,70 @@ pub async fn report_pdf(
     tokio::task::spawn_blocking(move || motcua_forms::report::render(&data))
         .await?
         .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The scorecard's columns as a file.
+const SCORECARD_HEADER: [&str; 10] = [
+    "Mã",
+    "Lĩnh vực",
+    "Chỉ tiêu",
+    "Kết quả",
+    "Tử số",
+    "Mẫu số",
+    "Mục tiêu (tối thiểu)",
+    "Trạng thái",
+    "Đơn vị chịu trách nhiệm",
+    "Ghi chú",
+];
+
+/// The scorecard as `xlsx` or `csv` (BOM, `;`), named `ket-qua-ke-hoach-cchc-2026.xlsx`.
+pub fn scorecard_file(card: &Scorecard, org: &OrgSnapshot, format: &str) -> Result<File, String> {
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = card
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.clone(),
+                field_label(&t.field).to_owned(),
+                t.text.clone(),
+                shown(t.value, &t.measure),
+                number(t.numerator),
+                number(t.denominator),
+                shown(Some(t.threshold), &t.measure),
+                status_label(t.status).to_owned(),
+                t.responsible_unit_id
+                    .and_then(|u| org.unit_by_id(u))
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                t.note.clone(),
+            ]
+        })
+        .collect();
+    let (bytes, content_type) = if format == "csv" {
+        (
+            motcua_render::table::csv(&SCORECARD_HEADER, &rows)?,
+            "text/csv; charset=utf-8",
+        )
+    } else {
+        (
+            motcua_render::table::xlsx("KetQuaCCHC", &SCORECARD_HEADER, &rows)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    let name = format!("ket-qua-ke-hoach-cchc-{}.{format}", card.year);
+    Ok(File {
+        name,
+        content_type,
+        bytes,
+    })
+}
+
+/// The report's PDF as a download: `bao-cao-ket-qua-cchc-2026.pdf`.
+pub fn report_file(year: i32, pdf: Vec<u8>) -> File {
+    File {
+        name: format!("bao-cao-ket-qua-cchc-{year}.pdf"),
+        content_type: "application/pdf",
+        bytes: pdf,
+    }
 }

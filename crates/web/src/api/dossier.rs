@@ -260,29 +260,7 @@ pub async fn get_dossier_form(
 ) -> ApiResult<Response> {
     let d = visible(&state, &caller, &code).await?;
     let form = motcua_forms::Form::parse(&number).ok_or(ApiError::NotFound)?;
-    pdf_response(&state, &headers, &d, form).await
-}
-
-pub async fn pdf_response(
-    state: &AppState,
-    headers: &HeaderMap,
-    d: &dossier::Model,
-    form: motcua_forms::Form,
-) -> ApiResult<Response> {
-    let base = crate::links::base_url(state, headers);
-    let pdf = crate::forms::pdf(state, &base, d, form).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"mau-{}-{}.pdf\"", form.number(), d.code),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        pdf,
-    )
-        .into_response())
+    crate::download::form_pdf(&state, &headers, &d, form).await
 }
 
 /// Download a file of a dossier.
@@ -295,27 +273,9 @@ pub async fn get_dossier_file(
     ApiPath((code, id)): ApiPath<(String, Uuid)>,
 ) -> ApiResult<Response> {
     let d = visible(&state, &caller, &code).await?;
-    file_response(&state, d.id, id).await
-}
-
-pub async fn file_response(state: &AppState, dossier_id: Uuid, id: Uuid) -> ApiResult<Response> {
-    let f = store::upload_content(state.db.conn(), id).await?;
-    if f.dossier_id != Some(dossier_id) {
-        return Err(ApiError::NotFound);
-    }
-    let disposition = format!(
-        "attachment; filename=\"file.{}\"; filename*=UTF-8''{}",
-        f.file_name.rsplit('.').next().unwrap_or("bin"),
-        percent(&f.file_name)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, f.content_type.clone()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        f.content,
-    )
-        .into_response())
+    Ok(crate::download::upload(
+        motcua_app::dossier::file_of(&state, d.id, id).await?,
+    ))
 }
 
 /// The version an `If-Match` header names (`"N"`, `W/"N"` or `N`).

@@ -171,79 +171,13 @@ pub async fn get_scorecard(
         let pdf = motcua_app::plan::report_pdf(&state, &card, &org, caller.user.agency_id)
             .await
             .map_err(ApiError::Internal)?;
-        return Ok(pdf_report_response(card.year, pdf));
+        return Ok(crate::download::file(motcua_app::plan::report_file(
+            card.year, pdf,
+        )));
     }
-    let file =
-        scorecard_file(&card, &org, format).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
-    Ok(file)
-}
-
-/// The scorecard's columns as a file.
-const SCORECARD_HEADER: [&str; 10] = [
-    "Mã",
-    "Lĩnh vực",
-    "Chỉ tiêu",
-    "Kết quả",
-    "Tử số",
-    "Mẫu số",
-    "Mục tiêu (tối thiểu)",
-    "Trạng thái",
-    "Đơn vị chịu trách nhiệm",
-    "Ghi chú",
-];
-
-/// The scorecard as `xlsx` or `csv` (BOM, `;`), named `ket-qua-ke-hoach-cchc-2026.xlsx`.
-pub fn scorecard_file(
-    card: &motcua_app::plan::Scorecard,
-    org: &crate::state::OrgSnapshot,
-    format: &str,
-) -> Result<axum::response::Response, String> {
-    use motcua_app::plan::{field_label, shown, status_label};
-    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let rows: Vec<Vec<String>> = card
-        .targets
-        .iter()
-        .map(|t| {
-            vec![
-                t.id.clone(),
-                field_label(&t.field).to_owned(),
-                t.text.clone(),
-                shown(t.value, &t.measure),
-                number(t.numerator),
-                number(t.denominator),
-                shown(Some(t.threshold), &t.measure),
-                status_label(t.status).to_owned(),
-                t.responsible_unit_id
-                    .and_then(|u| org.unit_by_id(u))
-                    .map(|u| u.name.clone())
-                    .unwrap_or_default(),
-                t.note.clone(),
-            ]
-        })
-        .collect();
-    let (bytes, content_type) = if format == "csv" {
-        (
-            motcua_render::table::csv(&SCORECARD_HEADER, &rows)?,
-            "text/csv; charset=utf-8",
-        )
-    } else {
-        (
-            motcua_render::table::xlsx("KetQuaCCHC", &SCORECARD_HEADER, &rows)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    };
-    let name = format!("ket-qua-ke-hoach-cchc-{}.{format}", card.year);
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let file = motcua_app::plan::scorecard_file(&card, &org, format)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
+    Ok(crate::download::file(file))
 }
 
 /// The units answerable for the plan's targets, ranked (rule M3), with the scoring rule and, for
@@ -275,24 +209,6 @@ pub async fn get_ranking(
         "year": year, "rule": motcua_app::plan::RANKING_RULE,
         "units": motcua_app::plan::ranking(&card, Some(&index), &org),
     })))
-}
-
-/// The report as a download, `bao-cao-ket-qua-cchc-2026.pdf`.
-pub fn pdf_report_response(year: i32, pdf: Vec<u8>) -> axum::response::Response {
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bao-cao-ket-qua-cchc-{year}.pdf\""),
-            ),
-        ],
-        pdf,
-    )
-        .into_response()
 }
 
 /// A target as the reform office sets it.

@@ -1018,7 +1018,7 @@ pub async fn form_pdf(
     if form == motcua_forms::Form::ControlSlip && caller.role == Role::Applicant {
         return Err(PageError::NotFound);
     }
-    api::pdf_response(&state, &headers, &d, form)
+    crate::download::form_pdf(&state, &headers, &d, form)
         .await
         .map_err(api_to_page)
 }
@@ -1030,9 +1030,10 @@ pub async fn file_download(
 ) -> PageResult<Response> {
     let caller = viewer.0.clone().ok_or(PageError::Forbidden)?;
     let d = visible_page(&state, &caller, &code).await?;
-    api::file_response(&state, d.id, id)
+    motcua_app::dossier::file_of(&state, d.id, id)
         .await
-        .map_err(api_to_page)
+        .map(crate::download::upload)
+        .map_err(app_to_page)
 }
 
 // ---------------------------------------------------------------------------------------------

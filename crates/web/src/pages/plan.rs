@@ -250,10 +250,13 @@ pub async fn download(
         let pdf = motcua_app::plan::report_pdf(&state, &card, &org, user.caller.user.agency_id)
             .await
             .map_err(PageError::Internal)?;
-        return Ok(crate::api::plan::pdf_report_response(card.year, pdf));
+        return Ok(crate::download::file(motcua_app::plan::report_file(
+            card.year, pdf,
+        )));
     }
-    crate::api::plan::scorecard_file(&card, &org, format)
-        .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))
+    let file = motcua_app::plan::scorecard_file(&card, &org, format)
+        .map_err(|e| PageError::Internal(anyhow::anyhow!(e)))?;
+    Ok(crate::download::file(file))
 }
 
 struct ItemRow {
