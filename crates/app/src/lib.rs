@@ -8,7 +8,9 @@
 //! [`Error`] in its own terms, and leaves the status codes and pages to the adapters.
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod actor;
+pub mod calendar;
 pub mod catalog;
 pub mod config;
 pub mod context;
@@ -25,3 +27,6 @@ pub use actor::Actor;
 pub use config::Config;
 pub use context::{App, CalendarState, ORG_TTL, OrgSnapshot};
 pub use error::{Error, Problem, Result};
+/// The storage types that are part of `App`'s own interface: the database it is built on and the
+/// storage failure inside [`Error::Store`].
+pub use motcua_store::{Db, StoreError};

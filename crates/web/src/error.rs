@@ -10,7 +10,7 @@ use crate::operation::operation_id;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use motcua_app::Error as AppError;
-use motcua_store::StoreError;
+use motcua_app::StoreError;
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::time::Duration;

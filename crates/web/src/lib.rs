@@ -21,7 +21,6 @@ pub mod portal;
 pub mod signin;
 pub mod startup;
 pub mod state;
-pub mod users;
 
 pub use motcua_app::{Config, config, signing};
 pub use startup::Application;

@@ -2,16 +2,13 @@
 //! per client and per account, then the password and the durable lock-out of the account.
 
 use crate::state::AppState;
-use motcua_domain::account::Email;
-use motcua_store::account::{self, LockoutPolicy, SignIn};
-use motcua_store::entity::app_user;
-use motcua_store::{StoreError, password};
+use motcua_app::account::{Account, SignIn, sign_in};
 use std::net::IpAddr;
 use std::time::Duration;
 
 #[derive(Debug)]
 pub enum Outcome {
-    Accepted(Box<app_user::Model>),
+    Accepted(Box<Account>),
     /// Wrong e-mail or password: never say which.
     Rejected,
     /// Too many failed attempts from this client, on this e-mail, or a locked account: one answer
@@ -37,7 +34,7 @@ pub async fn check(
     email_raw: &str,
     password_given: &str,
     request_id: &str,
-) -> Result<Outcome, StoreError> {
+) -> Result<Outcome, motcua_app::Error> {
     let client_key = limiter_key(client);
     if state.login_by_client.take(&client_key).is_err() {
         return Ok(Outcome::Limited);
@@ -47,16 +44,8 @@ pub async fn check(
         state.login_by_client.refund(&client_key);
         return Ok(Outcome::Limited);
     }
-    let Ok(email) = Email::parse(email_raw) else {
-        password::verify(password_given.to_owned(), password::dummy_hash().await).await;
-        return Ok(Outcome::Rejected);
-    };
-    let policy = LockoutPolicy {
-        max_failures: state.config.login_max_failures.max(1),
-        duration: chrono::Duration::minutes(state.config.lockout_minutes.max(1)),
-    };
     Ok(
-        match account::sign_in(&state.db, request_id, &email, password_given, policy).await? {
+        match sign_in(state, request_id, email_raw, password_given).await? {
             SignIn::Accepted(user) => {
                 state.login_by_client.refund(&client_key);
                 state.login_by_account.refund(&account_key);
@@ -64,7 +53,7 @@ pub async fn check(
                 Outcome::Accepted(user)
             }
             SignIn::Rejected => Outcome::Rejected,
-            SignIn::Locked(_) => {
+            SignIn::Locked => {
                 tracing::warn!("sign-in refused: account locked");
                 Outcome::Limited
             }

@@ -9,7 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use motcua_store::Db;
+use motcua_app::Db;
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -252,8 +252,7 @@ async fn housekeeping(state: AppState) {
         state.login_by_account.prune();
         if minutes.is_multiple_of(60) {
             let run_id = format!("housekeeping-{}", uuid::Uuid::now_v7().simple());
-            if let Err(e) = motcua_store::session::purge_expired_sessions(&state.db, &run_id).await
-            {
+            if let Err(e) = motcua_app::account::purge_expired_sessions(&state, &run_id).await {
                 tracing::warn!(cause = %e, "could not purge expired sessions");
             }
         }

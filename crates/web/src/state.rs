@@ -5,7 +5,7 @@
 use crate::config::Config;
 use crate::limiter::RateLimiter;
 use metrics_exporter_prometheus::PrometheusHandle;
-use motcua_store::Db;
+use motcua_app::Db;
 use std::sync::Arc;
 
 pub use motcua_app::{CalendarState, ORG_TTL, OrgSnapshot};

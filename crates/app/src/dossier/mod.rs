@@ -9,6 +9,7 @@ pub mod action;
 pub mod filing;
 pub mod public;
 pub mod queue;
+pub mod stats;
 
 use crate::{Actor, App, Error, Result};
 use chrono::{DateTime, Utc};

@@ -7,6 +7,8 @@ use motcua_domain::dossier::state::DossierState;
 use motcua_store::dossier as store;
 use motcua_store::entity::dossier;
 
+pub use store::PublicView;
+
 /// Whether `given` is the stored look-up code (any case), compared in constant time; with no
 /// dossier the comparison still runs, against a code no one can type.
 fn lookup_matches(stored: Option<&str>, given: &str) -> bool {
@@ -85,4 +87,51 @@ pub async fn rate(
     ctx.agency_id = Some(d.agency_id);
     store::rate(&app.db, &ctx, d.id, rating, note).await?;
     Ok(())
+}
+
+/// A step of a dossier as the public sees it: what was done, when, and by which unit (`None`:
+/// by the applicant).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicStep {
+    pub action: String,
+    /// The action in Vietnamese (`super::action_label`).
+    pub label: &'static str,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub unit: Option<String>,
+}
+
+/// What the public may know of a dossier (T3.5, Decree 61/2018 on the public look-up of a
+/// dossier's progress by its code): its stored view, its state, whether the applicant may rate
+/// it now (resolved or returned, not rated yet: Decision 766 group 5), and its steps with the
+/// acting units' names. No personal data: the view holds none.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    pub view: PublicView,
+    pub state: DossierState,
+    pub can_rate: bool,
+    pub steps: Vec<PublicStep>,
+}
+
+/// The progress of a dossier found by a public look-up.
+pub async fn progress(app: &App, v: PublicView) -> Result<Progress> {
+    let org = app.org().await?;
+    let state = super::state_code(v.state);
+    let steps = v
+        .steps
+        .iter()
+        .map(|(action, at, unit)| PublicStep {
+            action: action.clone(),
+            label: super::action_label(action),
+            at: *at,
+            unit: unit
+                .and_then(|id| org.unit_by_id(id))
+                .map(|u| u.name.clone()),
+        })
+        .collect();
+    Ok(Progress {
+        can_rate: !v.rated && matches!(state, DossierState::Resolved | DossierState::Returned),
+        state,
+        steps,
+        view: v,
+    })
 }

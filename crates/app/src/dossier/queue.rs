@@ -150,3 +150,8 @@ pub async fn queue_query(
     }
     Ok(q)
 }
+
+/// How many dossiers wait in a queue (the count beside "Hồ sơ" on every staff page).
+pub async fn count(app: &App, q: &QueueQuery) -> Result<u64> {
+    Ok(motcua_store::dossier::queue_count(&app.db, q).await?)
+}

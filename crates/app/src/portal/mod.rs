@@ -366,6 +366,23 @@ pub async fn portal_agency(app: &App) -> anyhow::Result<Option<Uuid>> {
     Ok(first)
 }
 
+pub use motcua_store::dossier::Totals;
+pub use motcua_store::portal::StatRow;
+
+/// The public statistics of dossier processing (seed P3; T3.5: progress is public): the live
+/// counters of months `from`–`to` (`YYYYMM`) of the portal's agency by month, receiving unit,
+/// procedure and channel, for one unit or procedure if asked. Aggregates only: no dossier and
+/// no personal data.
+pub async fn statistics(
+    app: &App,
+    agency_id: Uuid,
+    (from, to): (i32, i32),
+    unit: Option<Uuid>,
+    procedure_code: Option<&str>,
+) -> Result<Vec<StatRow>, motcua_store::StoreError> {
+    motcua_store::portal::stat_rows(&app.db, agency_id, from, to, unit, procedure_code).await
+}
+
 /// Writes the counters every five seconds, and once more when `stop` fires. A flush is never cut
 /// short (the stop is seen between flushes): a flush aborted after its commit but before its
 /// bookkeeping would write the same views again at the next one.

@@ -50,7 +50,7 @@ pub async fn list_audit(
         )]));
     }
     let units = caller.caller.units_in(&state, caller.scope).await?;
-    let rows = motcua_store::audit::recent(state.db.conn(), units.as_deref(), limit).await?;
+    let rows = motcua_app::account::audit_trail(&state, units.as_deref(), limit).await?;
     Ok(axum::Json(
         rows.into_iter()
             .map(|e| AuditView {

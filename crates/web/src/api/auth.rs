@@ -54,9 +54,7 @@ pub async fn login(
     }
     match signin::check(&state, &client, &req.email, &req.password, &operation_id()).await? {
         Outcome::Accepted(user) => {
-            let ttl = chrono::Duration::hours(state.config.token_ttl_hours.max(1));
-            let issued =
-                motcua_store::session::issue_token(&state.db, &operation_id(), &user, ttl).await?;
+            let issued = motcua_app::account::issue_token(&state, &operation_id(), &user).await?;
             Ok(axum::Json(LoginResponse {
                 token: issued.secret,
                 expires_at: issued.expires_at,
@@ -79,7 +77,7 @@ pub async fn logout(
     ApiCaller(caller): ApiCaller,
 ) -> ApiResult<StatusCode> {
     if let Via::Token(id) = caller.via {
-        motcua_store::session::revoke_token(&state.db, &operation_id(), &caller.user, id).await?;
+        motcua_app::account::revoke_token(&state, &operation_id(), &caller.user, id).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

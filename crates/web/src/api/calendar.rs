@@ -5,7 +5,6 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ClientIp, ManageCalendar};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::operation::operation_id;
 use crate::signin::limiter_key;
 use crate::state::AppState;
 use axum::extract::State;
@@ -250,13 +249,7 @@ pub async fn put_calendar_day(
         name: req.name.trim().to_owned(),
         source: req.source.trim().to_owned(),
     };
-    let saved = motcua_store::calendar::record_day(
-        &state.db,
-        &caller.caller.audit_ctx(operation_id()),
-        day,
-    )
-    .await?;
-    state.reload_calendar().await?;
+    let saved = motcua_app::calendar::record_day(&state, &caller.caller.actor(), day).await?;
     Ok(axum::Json(RecordedDayView {
         date: saved.date.to_string(),
         kind: saved.kind.as_str().to_owned(),
@@ -275,12 +268,6 @@ pub async fn delete_calendar_day(
     ApiPath(raw_date): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     let date = parse_day(&raw_date)?;
-    if motcua_store::calendar::remove_day(&state.db, &caller.caller.audit_ctx(operation_id()), date)
-        .await?
-    {
-        state.reload_calendar().await?;
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    motcua_app::calendar::remove_day(&state, &caller.caller.actor(), date).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -15,7 +15,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::dossier::{self as svc, action::ActionError};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
-use motcua_domain::dossier::state::DossierState;
 use motcua_domain::dossier::stats::Counter;
 use motcua_domain::time::{VN_OFFSET, from_local};
 use motcua_store::dossier::{self as store, Filed, QueueQuery, StatFilter};
@@ -446,10 +445,9 @@ pub struct LookupParams {
 }
 
 /// What the public may know of a dossier: state, steps with times and units, appointment.
-pub async fn public_json(state: &AppState, v: &store::PublicView) -> Result<Value, ApiError> {
-    let org = state.org().await?;
-    let unit_name = |id: Option<Uuid>| id.and_then(|id| org.unit_by_id(id)).map(|u| u.name.clone());
-    let st = svc::state_code(v.state);
+async fn public_json(state: &AppState, v: svc::public::PublicView) -> Result<Value, ApiError> {
+    let p = svc::public::progress(state, v).await?;
+    let (v, st) = (&p.view, p.state);
     Ok(json!({
         "code": v.code,
         "procedure_code": v.procedure_code,
@@ -462,12 +460,12 @@ pub async fn public_json(state: &AppState, v: &store::PublicView) -> Result<Valu
         "resolved_at": v.resolved_at,
         "returned_at": v.returned_at,
         "outcome": v.outcome,
-        "can_rate": !v.rated && matches!(st, DossierState::Resolved | DossierState::Returned),
-        "steps": v.steps.iter().map(|(action, at, unit)| json!({
-            "action": action,
-            "label": svc::action_label(action),
-            "at": at,
-            "unit": unit_name(*unit),
+        "can_rate": p.can_rate,
+        "steps": p.steps.iter().map(|s| json!({
+            "action": s.action,
+            "label": s.label,
+            "at": s.at,
+            "unit": s.unit,
         })).collect::<Vec<_>>(),
     }))
 }
@@ -487,7 +485,7 @@ pub async fn public_dossier(
     let v = svc::public::public_lookup(&state, &code, &p.lookup)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(public_json(&state, &v).await?))
+    Ok(axum::Json(public_json(&state, v).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -525,7 +523,7 @@ pub async fn rate_dossier(
     let v = store::public_view(&state.db, &d.code)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(public_json(&state, &v).await?))
+    Ok(axum::Json(public_json(&state, v).await?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,70 +609,46 @@ pub async fn dossier_stats(
     Ok(axum::Json(stats_json(&state, &filter, from, to).await?))
 }
 
-pub async fn stats_json(
+async fn stats_json(
     state: &AppState,
     filter: &StatFilter,
     from: i32,
     to: i32,
 ) -> Result<Value, ApiError> {
-    let period = store::stat_totals(&state.db, filter, from, to, None).await?;
-    let before = store::stat_totals(&state.db, filter, 190001, from - 1, None).await?;
-    let by_month = store::stat_totals(&state.db, filter, from, to, Some("month")).await?;
-    let by_channel = store::stat_totals(&state.db, filter, from, to, Some("channel")).await?;
-    let t = period
-        .into_iter()
-        .next()
-        .map(|(_, t)| t)
-        .unwrap_or_default();
-    let b = before
-        .into_iter()
-        .next()
-        .map(|(_, t)| t)
-        .unwrap_or_default();
-    let carried = b.get(Counter::Received) - b.get(Counter::Finished);
-    let (within, overdue) = store::open_now(&state.db, filter, state.now()).await?;
-    let resolved = t.get(Counter::ResolvedEarly)
-        + t.get(Counter::ResolvedOnTime)
-        + t.get(Counter::ResolvedLate);
-    let share = |n: i64, d: i64| {
-        if d > 0 {
-            Some(n as f64 / d as f64)
-        } else {
-            None
-        }
-    };
-    let fmt_month = |m: i32| format!("{:04}-{:02}", m / 100, m % 100);
+    use svc::stats::month_label;
+    let s = svc::stats::statistics(state, filter, from, to).await?;
+    let c = |k: Counter| s.count(k);
     Ok(json!({
-        "from": fmt_month(from),
-        "to": fmt_month(to),
+        "from": month_label(s.from),
+        "to": month_label(s.to),
         "received": {
-            "new": t.get(Counter::Received),
-            "carried_over": carried,
-            "total": carried + t.get(Counter::Received),
-            "online_submitted": t.get(Counter::Submitted),
+            "new": c(Counter::Received),
+            "carried_over": s.carried_over,
+            "total": s.carried_over + c(Counter::Received),
+            "online_submitted": c(Counter::Submitted),
         },
         "resolved": {
-            "early": t.get(Counter::ResolvedEarly),
-            "on_time": t.get(Counter::ResolvedOnTime),
-            "late": t.get(Counter::ResolvedLate),
-            "total": resolved,
-            "on_time_share": share(t.get(Counter::ResolvedEarly) + t.get(Counter::ResolvedOnTime), resolved),
+            "early": c(Counter::ResolvedEarly),
+            "on_time": c(Counter::ResolvedOnTime),
+            "late": c(Counter::ResolvedLate),
+            "total": s.resolved(),
+            "on_time_share": s.on_time_share(),
         },
-        "finished": t.get(Counter::Finished),
-        "refused": t.get(Counter::Refused),
-        "withdrawn": t.get(Counter::Withdrawn),
-        "stopped": t.get(Counter::Stopped),
-        "pending_at_end": carried + t.get(Counter::Received) - t.get(Counter::Finished),
-        "in_process_now": { "within_time": within, "overdue": overdue },
+        "finished": c(Counter::Finished),
+        "refused": c(Counter::Refused),
+        "withdrawn": c(Counter::Withdrawn),
+        "stopped": c(Counter::Stopped),
+        "pending_at_end": s.pending_at_end(),
+        "in_process_now": { "within_time": s.within_time, "overdue": s.overdue },
         "returned": {
-            "online": t.get(Counter::ReturnedOnline),
-            "counter": t.get(Counter::ReturnedCounter),
-            "postal": t.get(Counter::ReturnedPostal),
+            "online": c(Counter::ReturnedOnline),
+            "counter": c(Counter::ReturnedCounter),
+            "postal": c(Counter::ReturnedPostal),
         },
-        "postal": { "received": t.get(Counter::ReceivedPostal), "returned": t.get(Counter::ReturnedPostal) },
-        "supplement_requests": t.get(Counter::SupplementRequests),
-        "by_month": by_month.iter().map(|(m, t)| json!({"month": m.parse::<i32>().map(fmt_month).unwrap_or_default(), "counters": t})).collect::<Vec<_>>(),
-        "by_channel": by_channel.iter().map(|(c, t)| json!({"channel": c, "counters": t})).collect::<Vec<_>>(),
+        "postal": { "received": c(Counter::ReceivedPostal), "returned": c(Counter::ReturnedPostal) },
+        "supplement_requests": c(Counter::SupplementRequests),
+        "by_month": s.by_month.iter().map(|(m, t)| json!({"month": m.parse::<i32>().map(month_label).unwrap_or_default(), "counters": t})).collect::<Vec<_>>(),
+        "by_channel": s.by_channel.iter().map(|(c, t)| json!({"channel": c, "counters": t})).collect::<Vec<_>>(),
     }))
 }
 

@@ -30,7 +30,7 @@ pub async fn list_units(
     State(state): State<AppState>,
     _caller: Api<ViewOrganisation>,
 ) -> ApiResult<axum::Json<Vec<UnitView>>> {
-    let units = motcua_store::org::units(state.db.conn()).await?;
+    let units = motcua_app::account::units(&state).await?;
     Ok(axum::Json(
         units
             .into_iter()

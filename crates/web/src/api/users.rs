@@ -2,16 +2,15 @@
 
 use super::ErrorEnvelope;
 use crate::auth::{Api, ListUsers, ManageUsers, UnlockAccounts, ViewOwnAccount};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::json::ApiJson;
 use crate::json::ApiPath;
-use crate::operation::operation_id;
 use crate::state::AppState;
-use crate::users::{RawNewUser, validate};
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use motcua_store::entity::app_user;
+use motcua_app::account::Account;
+use motcua_app::account::RawNewUser;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -29,8 +28,8 @@ pub struct UserView {
     locked_until: Option<DateTime<Utc>>,
 }
 
-impl From<app_user::Model> for UserView {
-    fn from(u: app_user::Model) -> Self {
+impl From<Account> for UserView {
+    fn from(u: Account) -> Self {
         let locked_until = u.locked_until.filter(|t| *t > Utc::now());
         Self {
             id: u.id,
@@ -62,7 +61,7 @@ pub async fn list_users(
     caller: Api<ListUsers>,
 ) -> ApiResult<axum::Json<Vec<UserView>>> {
     let units = caller.caller.units_in(&state, caller.scope).await?;
-    let list = motcua_store::account::list(state.db.conn(), units.as_deref()).await?;
+    let list = motcua_app::account::list(&state, units.as_deref()).await?;
     Ok(axum::Json(list.into_iter().map(UserView::from).collect()))
 }
 
@@ -99,13 +98,7 @@ pub async fn create_user(
         unit: req.unit,
         password: req.password,
     };
-    let new = validate(&state, &raw).await?.map_err(ApiError::Invalid)?;
-    let user = motcua_store::account::create_user(
-        &state.db,
-        &caller.caller.audit_ctx(operation_id()),
-        new,
-    )
-    .await?;
+    let user = motcua_app::account::create(&state, &caller.caller.actor(), &raw).await?;
     Ok((StatusCode::CREATED, axum::Json(user.into())))
 }
 
@@ -118,8 +111,6 @@ pub async fn unlock_user(
     caller: Api<UnlockAccounts>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<UserView>> {
-    let user =
-        motcua_store::account::unlock(&state.db, &caller.caller.audit_ctx(operation_id()), id)
-            .await?;
+    let user = motcua_app::account::unlock(&state, &caller.caller.actor(), id).await?;
     Ok(axum::Json(user.into()))
 }

@@ -5,19 +5,17 @@ use crate::auth::{
     CsrfToken, ListUsers, ManageUsers, PageUser, UnlockAccounts, ViewAudit, ViewOrganisation,
     Viewer, verify_csrf,
 };
-use crate::error::{FieldError, PageError, PageResult};
-use crate::operation::operation_id;
+use crate::error::{FieldError, PageResult};
 use crate::state::AppState;
-use crate::users::{RawNewUser, validate};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::account::{RawNewUser, Unit};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
 use motcua_domain::org::UnitKind;
-use motcua_store::entity::unit;
 use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -40,10 +38,10 @@ struct UnitsPage {
 }
 
 /// Units in tree order (each parent followed by its children), with their depth.
-fn tree_rows(units: &[unit::Model]) -> Vec<UnitRow> {
-    let by_id: HashMap<Uuid, &unit::Model> = units.iter().map(|u| (u.id, u)).collect();
+fn tree_rows(units: &[Unit]) -> Vec<UnitRow> {
+    let by_id: HashMap<Uuid, &Unit> = units.iter().map(|u| (u.id, u)).collect();
     let mut out = Vec::with_capacity(units.len());
-    let mut stack: Vec<(&unit::Model, usize)> = units
+    let mut stack: Vec<(&Unit, usize)> = units
         .iter()
         .filter(|u| u.parent_id.is_none_or(|p| !by_id.contains_key(&p)))
         .rev()
@@ -63,8 +61,7 @@ fn tree_rows(units: &[unit::Model]) -> Vec<UnitRow> {
         if out.len() > units.len() {
             break;
         }
-        let mut children: Vec<&unit::Model> =
-            units.iter().filter(|c| c.parent_id == Some(u.id)).collect();
+        let mut children: Vec<&Unit> = units.iter().filter(|c| c.parent_id == Some(u.id)).collect();
         children.sort_by(|a, b| b.name.cmp(&a.name));
         stack.extend(children.into_iter().map(|c| (c, depth + 1)));
     }
@@ -78,8 +75,8 @@ pub async fn units(
     csrf: CsrfToken,
 ) -> PageResult<Response> {
     let l = Layout::build(&state, &viewer, &csrf, "/admin/units").await;
-    let agencies = motcua_store::org::agencies(state.db.conn()).await?;
-    let all = motcua_store::org::units(state.db.conn()).await?;
+    let agencies = motcua_app::account::agencies(&state).await?;
+    let all = motcua_app::account::units(&state).await?;
     let (agency_name, organ_id) = agencies.first().map_or_else(
         || (String::new(), String::new()),
         |a| (a.name.clone(), a.organ_id.clone()),
@@ -143,8 +140,8 @@ async fn users_page(
 ) -> PageResult<UsersPage> {
     let l = Layout::build(state, viewer, csrf, "/admin/users").await;
     let units_in = user.caller.units_in(state, user.scope).await?;
-    let list = motcua_store::account::list(state.db.conn(), units_in.as_deref()).await?;
-    let all_units = motcua_store::org::units(state.db.conn()).await?;
+    let list = motcua_app::account::list(state, units_in.as_deref()).await?;
+    let all_units = motcua_app::account::units(state).await?;
     let unit_name: HashMap<Uuid, String> =
         all_units.iter().map(|u| (u.id, u.name.clone())).collect();
     let now = chrono::Utc::now();
@@ -240,23 +237,20 @@ pub async fn create_user(
         unit: form.unit.clone(),
         password: form.password,
     };
-    match validate(&state, &raw).await? {
-        Ok(new) => {
-            let ctx = manager.caller.audit_ctx(operation_id());
-            motcua_store::account::create_user(&state.db, &ctx, new).await?;
-            Ok(Redirect::to("/admin/users?created=1").into_response())
-        }
-        Err(errors) => {
+    match motcua_app::account::create(&state, &manager.caller.actor(), &raw).await {
+        Ok(_) => Ok(Redirect::to("/admin/users?created=1").into_response()),
+        Err(motcua_app::Error::Invalid(problems)) => {
             let form = UserForm {
                 email: form.email,
                 full_name: form.full_name,
                 role: form.role,
                 unit: form.unit,
-                errors,
+                errors: problems.into_iter().map(FieldError::from).collect(),
             };
             let page = users_page(&state, &lister, &viewer, &csrf, form, String::new()).await?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -275,13 +269,8 @@ pub async fn unlock_user(
     Form(form): Form<CsrfOnly>,
 ) -> PageResult<Response> {
     verify_csrf(&method, &headers, &form.csrf_token)?;
-    match motcua_store::account::unlock(&state.db, &admin.caller.audit_ctx(operation_id()), id)
-        .await
-    {
-        Ok(_) => Ok(Redirect::to("/admin/users?unlocked=1").into_response()),
-        Err(motcua_store::StoreError::NotFound) => Err(PageError::NotFound),
-        Err(e) => Err(e.into()),
-    }
+    motcua_app::account::unlock(&state, &admin.caller.actor(), id).await?;
+    Ok(Redirect::to("/admin/users?unlocked=1").into_response())
 }
 
 pub struct AuditRow {
@@ -309,7 +298,7 @@ pub async fn audit(
 ) -> PageResult<Response> {
     let l = Layout::build(&state, &viewer, &csrf, "/admin/audit").await;
     let units_in = user.caller.units_in(&state, user.scope).await?;
-    let entries = motcua_store::audit::recent(state.db.conn(), units_in.as_deref(), 200).await?;
+    let entries = motcua_app::account::audit_trail(&state, units_in.as_deref(), 200).await?;
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {

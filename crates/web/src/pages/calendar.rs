@@ -4,7 +4,6 @@
 use super::{Layout, html};
 use crate::auth::{CsrfToken, ManageCalendar, PageUser, Viewer, verify_csrf};
 use crate::error::{FieldError, PageError, PageResult};
-use crate::operation::operation_id;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -196,13 +195,7 @@ pub async fn post(
                 name: f.name.trim().to_owned(),
                 source: f.source.trim().to_owned(),
             };
-            motcua_store::calendar::record_day(
-                &state.db,
-                &user.caller.audit_ctx(operation_id()),
-                day,
-            )
-            .await?;
-            state.reload_calendar().await?;
+            motcua_app::calendar::record_day(&state, &user.caller.actor(), day).await?;
             Ok(
                 Redirect::to(&format!("/admin/calendar?year={}&saved=1", date.year()))
                     .into_response(),
@@ -238,11 +231,6 @@ pub async fn remove(
 ) -> PageResult<Response> {
     verify_csrf(&method, &headers, &f.csrf_token)?;
     let date = NaiveDate::parse_from_str(&raw, "%Y-%m-%d").map_err(|_| PageError::NotFound)?;
-    if !motcua_store::calendar::remove_day(&state.db, &user.caller.audit_ctx(operation_id()), date)
-        .await?
-    {
-        return Err(PageError::NotFound);
-    }
-    state.reload_calendar().await?;
+    motcua_app::calendar::remove_day(&state, &user.caller.actor(), date).await?;
     Ok(Redirect::to(&format!("/admin/calendar?year={}&removed=1", date.year())).into_response())
 }

@@ -3,7 +3,6 @@
 //! the public look-up with the rating, and the statistics. Every form is a plain POST.
 
 use super::{Layout, html};
-use crate::api::dossier::{self as api, stats_json};
 use crate::auth::{Caller, CsrfToken, PageUser, ViewDossierStats, Viewer, verify_csrf};
 use crate::error::{ApiError, FieldError, PageError, PageResult, api_to_page, message_for};
 use crate::state::AppState;
@@ -1096,30 +1095,28 @@ pub async fn lookup(
                 .map_err(app_to_page)?
             {
                 Some(d) => {
-                    let v = api::public_json(&state, &d).await.map_err(api_to_page)?;
-                    let st = svc::state_code(d.state);
+                    let p = svc::public::progress(&state, d)
+                        .await
+                        .map_err(app_to_page)?;
+                    let d = &p.view;
                     found = Some(LookupView {
                         code: d.code.clone(),
-                        procedure: v["procedure_name"].as_str().unwrap_or_default().to_owned(),
-                        state: st.label_vi(),
+                        procedure: d.procedure_name.clone(),
+                        state: p.state.label_vi(),
                         received: format_vn(d.received_at),
                         due: format_vn(d.due_at),
                         outcome: d.outcome.as_deref().map_or("", svc::outcome_label),
-                        can_rate: v["can_rate"].as_bool().unwrap_or(false),
-                        steps: v["steps"]
-                            .as_array()
-                            .cloned()
-                            .unwrap_or_default()
+                        can_rate: p.can_rate,
+                        steps: p
+                            .steps
                             .iter()
                             .map(|s| {
                                 (
-                                    s["at"]
-                                        .as_str()
-                                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                                        .map(|t| format_vn(t.with_timezone(&chrono::Utc)))
-                                        .unwrap_or_default(),
-                                    svc::action_label(s["action"].as_str().unwrap_or_default()),
-                                    s["unit"].as_str().unwrap_or("Người nộp hồ sơ").to_owned(),
+                                    format_vn(s.at),
+                                    s.label,
+                                    s.unit
+                                        .clone()
+                                        .unwrap_or_else(|| "Người nộp hồ sơ".to_owned()),
                                 )
                             })
                             .collect(),
@@ -1206,10 +1203,26 @@ struct StatsPage {
     l: Layout,
     from: String,
     to: String,
-    s: serde_json::Value,
+    s: Option<StatsFacts>,
     rows: Vec<(String, i64, i64, i64, i64, i64, i64)>,
     on_time: String,
     error: String,
+}
+
+/// The period's figures as the statistics page lists them.
+struct StatsFacts {
+    received: i64,
+    carried_over: i64,
+    resolved: i64,
+    early: i64,
+    on_time: i64,
+    late: i64,
+    within_time: i64,
+    overdue: i64,
+    returned_online: i64,
+    returned_counter: i64,
+    returned_postal: i64,
+    postal_received: i64,
 }
 
 #[derive(Deserialize, Default)]
@@ -1244,44 +1257,60 @@ pub async fn stats(
             .ok()
             .map(|d| d.year() * 100 + d.month() as i32)
     };
-    let (mut s, mut error) = (serde_json::Value::Null, String::new());
+    let (mut stats, mut error) = (None, String::new());
     match (parse(&from), parse(&to)) {
         (Some(f), Some(t)) if f <= t => {
-            let filter = motcua_store::dossier::StatFilter {
+            let filter = svc::stats::StatFilter {
                 agency_id: user.caller.user.agency_id,
                 units: user.caller.units_in(&state, user.scope).await?,
                 procedure_code: None,
             };
-            s = stats_json(&state, &filter, f, t)
-                .await
-                .map_err(api_to_page)?;
+            stats = Some(
+                svc::stats::statistics(&state, &filter, f, t)
+                    .await
+                    .map_err(app_to_page)?,
+            );
         }
         _ => error = "Chọn tháng đầu và tháng cuối (tháng cuối không trước tháng đầu).".into(),
     }
-    let rows = s["by_month"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    use motcua_domain::dossier::stats::Counter as C;
+    let rows = stats
         .iter()
-        .map(|m| {
-            let c = &m["counters"];
-            let n = |k: &str| c[k].as_i64().unwrap_or(0);
+        .flat_map(|s| &s.by_month)
+        .map(|(m, t)| {
             (
-                m["month"].as_str().unwrap_or_default().to_owned(),
-                n("received"),
-                n("resolved_early"),
-                n("resolved_on_time"),
-                n("resolved_late"),
-                n("returned_online") + n("returned_counter") + n("returned_postal"),
-                n("received_postal"),
+                m.parse::<i32>()
+                    .map(svc::stats::month_label)
+                    .unwrap_or_default(),
+                t.get(C::Received),
+                t.get(C::ResolvedEarly),
+                t.get(C::ResolvedOnTime),
+                t.get(C::ResolvedLate),
+                t.get(C::ReturnedOnline) + t.get(C::ReturnedCounter) + t.get(C::ReturnedPostal),
+                t.get(C::ReceivedPostal),
             )
         })
         .collect();
-    let on_time = s["resolved"]["on_time_share"]
-        .as_f64()
+    let on_time = stats
+        .as_ref()
+        .and_then(svc::stats::Statistics::on_time_share)
         .map_or("—".to_owned(), |v| {
             format!("{:.1}%", v * 100.0).replace('.', ",")
         });
+    let s = stats.map(|s| StatsFacts {
+        received: s.count(C::Received),
+        carried_over: s.carried_over,
+        resolved: s.resolved(),
+        early: s.count(C::ResolvedEarly),
+        on_time: s.count(C::ResolvedOnTime),
+        late: s.count(C::ResolvedLate),
+        within_time: s.within_time,
+        overdue: s.overdue,
+        returned_online: s.count(C::ReturnedOnline),
+        returned_counter: s.count(C::ReturnedCounter),
+        returned_postal: s.count(C::ReturnedPostal),
+        postal_received: s.count(C::ReceivedPostal),
+    });
     let page = StatsPage {
         l: Layout::build(&state, &viewer, &csrf, "/thong-ke/ho-so").await,
         from,

@@ -13,7 +13,6 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use motcua_store::session;
 use serde::Deserialize;
 
 /// The form's state before the layout is known.
@@ -141,13 +140,13 @@ pub async fn post(
         .await?
         {
             Outcome::Accepted(user) => {
-                let ttl = chrono::Duration::hours(state.config.session_ttl_hours.max(1));
-                let issued = session::open_session(&state.db, &operation_id(), &user, ttl).await?;
+                let issued =
+                    motcua_app::account::open_session(&state, &operation_id(), &user).await?;
                 let mut resp = Redirect::to(&next).into_response();
                 let cookie = set_cookie(
                     SESSION_COOKIE,
                     &issued.secret,
-                    Some(ttl.num_seconds()),
+                    Some(motcua_app::account::session_ttl(&state).num_seconds()),
                     state.config.behind_tls(),
                 );
                 resp.headers_mut().append(header::SET_COOKIE, cookie);
@@ -187,7 +186,7 @@ pub async fn logout(
     if let Some(caller) = viewer.0
         && let Via::Session(secret) = &caller.via
     {
-        session::close_session(&state.db, &operation_id(), &caller.user, secret).await?;
+        motcua_app::account::close_session(&state, &operation_id(), &caller.user, secret).await?;
     }
     let mut resp = Redirect::to("/").into_response();
     resp.headers_mut().append(

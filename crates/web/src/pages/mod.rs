@@ -27,7 +27,7 @@ use motcua_domain::access::{self, Permission};
 
 /// Read the agency name once at start, so even the first error page names it.
 pub async fn load_agency_name(state: &AppState) {
-    if let Ok(agencies) = motcua_store::org::agencies(state.db.conn()).await
+    if let Ok(agencies) = motcua_app::account::agencies(state).await
         && let Some(a) = agencies.first()
     {
         remember_agency(&a.name);
@@ -44,13 +44,12 @@ impl Layout {
         let agency_name = last_agency();
         let viewer_info = match &viewer.0 {
             Some(c) => {
-                let unit_name =
-                    motcua_store::org::find_unit(state.db.conn(), &c.user.unit_id.to_string())
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|u| u.name)
-                        .unwrap_or_default();
+                let unit_name = motcua_app::account::unit(state, &c.user.unit_id.to_string())
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|u| u.name)
+                    .unwrap_or_default();
                 Some(ViewerInfo {
                     name: c.user.full_name.clone(),
                     role_label: c.role.label_vi().to_owned(),
@@ -70,7 +69,7 @@ impl Layout {
                 &Default::default(),
             )
             .await
-            && let Ok(n) = motcua_store::dossier::queue_count(&state.db, &q).await
+            && let Ok(n) = motcua_app::dossier::queue::count(state, &q).await
             && let Some(item) = nav.iter_mut().find(|i| i.href == "/ho-so")
         {
             item.count = Some(n);

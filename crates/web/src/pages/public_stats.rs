@@ -13,9 +13,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
+use motcua_app::portal::{StatRow, Totals};
 use motcua_domain::dossier::stats::Counter;
-use motcua_store::dossier::Totals;
-use motcua_store::portal::{StatRow, stat_rows};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -220,11 +219,10 @@ pub async fn page(
     let agency = motcua_app::portal::news::agency(&state).await?;
     let org = state.org().await?;
     let s = select(&state, &q, &org, agency);
-    let rows = stat_rows(
-        &state.db,
+    let rows = motcua_app::portal::statistics(
+        &state,
         agency,
-        s.from,
-        s.to,
+        (s.from, s.to),
         s.unit,
         s.procedure.as_deref(),
     )
@@ -307,11 +305,10 @@ pub async fn csv(
     let agency = motcua_app::portal::news::agency(&state).await?;
     let org = state.org().await?;
     let s = select(&state, &q, &org, agency);
-    let rows = stat_rows(
-        &state.db,
+    let rows = motcua_app::portal::statistics(
+        &state,
         agency,
-        s.from,
-        s.to,
+        (s.from, s.to),
         s.unit,
         s.procedure.as_deref(),
     )
