@@ -64,7 +64,7 @@ pub async fn form_pdf(
     form: motcua_forms::Form,
 ) -> Result<Response, ApiError> {
     let base = crate::links::base_url(state, headers);
-    let pdf = crate::forms::pdf(state, &base, d, form).await?;
+    let pdf = motcua_app::dossier::forms::pdf(state, &base, d, form).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

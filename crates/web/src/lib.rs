@@ -8,7 +8,6 @@ pub mod chrome;
 pub mod demo;
 pub mod download;
 pub mod error;
-pub mod forms;
 pub mod health;
 pub mod json;
 pub mod limiter;

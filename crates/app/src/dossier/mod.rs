@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod filing;
+pub mod forms;
 pub mod public;
 pub mod queue;
 pub mod stats;

@@ -13,7 +13,10 @@
 //! (`rebase`); the page then adds every view this process counted (`own_views`). A page read just
 //! before a flush and shown just after it, or kept for a few seconds, counts each view once.
 
+pub mod home;
 pub mod news;
+
+pub use home::{HOME_FRESH, StatRow, Sums, Totals, home, statistics};
 
 use crate::App;
 use chrono::NaiveDate;
@@ -364,23 +367,6 @@ pub async fn portal_agency(app: &App) -> anyhow::Result<Option<Uuid>> {
         let _ = app.portal.agency.set(id);
     }
     Ok(first)
-}
-
-pub use motcua_store::dossier::Totals;
-pub use motcua_store::portal::StatRow;
-
-/// The public statistics of dossier processing (seed P3; T3.5: progress is public): the live
-/// counters of months `from`–`to` (`YYYYMM`) of the portal's agency by month, receiving unit,
-/// procedure and channel, for one unit or procedure if asked. Aggregates only: no dossier and
-/// no personal data.
-pub async fn statistics(
-    app: &App,
-    agency_id: Uuid,
-    (from, to): (i32, i32),
-    unit: Option<Uuid>,
-    procedure_code: Option<&str>,
-) -> Result<Vec<StatRow>, motcua_store::StoreError> {
-    motcua_store::portal::stat_rows(&app.db, agency_id, from, to, unit, procedure_code).await
 }
 
 /// Writes the counters every five seconds, and once more when `stop` fires. A flush is never cut

@@ -15,13 +15,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::Datelike;
-use motcua_app::portal::HomeReads;
-use motcua_store::portal as store;
-use std::time::{Duration, Instant};
-
-/// How long the home page's reads are reused.
-const FRESH: Duration = Duration::from_secs(5);
 
 fn share(n: i64, d: i64) -> String {
     if d == 0 {
@@ -29,71 +22,6 @@ fn share(n: i64, d: i64) -> String {
     } else {
         format!("{:.1}%", n as f64 * 100.0 / d as f64).replace('.', ",")
     }
-}
-
-async fn read(state: &AppState) -> anyhow::Result<Option<HomeReads>> {
-    if let Ok(r) = state.portal.home.lock()
-        && let Some(r) = r.as_ref()
-        && r.at.is_some_and(|t| t.elapsed() < FRESH)
-    {
-        return Ok(Some(r.clone()));
-    }
-    let Some(agency_id) = motcua_app::portal::portal_agency(state).await? else {
-        return Ok(None);
-    };
-    let now = state.now();
-    let categories = store::categories(&state.db, agency_id).await?;
-    let public = |video| store::ArticleFilter {
-        public_at: Some(now),
-        video: Some(video),
-        ..Default::default()
-    };
-    let (news, _) = motcua_app::portal::articles(state, agency_id, &public(false), 6, 0).await?;
-    let (videos, _) = motcua_app::portal::articles(state, agency_id, &public(true), 2, 0).await?;
-    let local = now.with_timezone(&motcua_domain::time::VN_OFFSET);
-    let month = local.year() * 100 + local.month() as i32;
-    let totals = motcua_store::dossier::stat_totals(
-        &state.db,
-        &motcua_store::dossier::StatFilter {
-            agency_id,
-            units: None,
-            procedure_code: None,
-        },
-        month,
-        month,
-        Some("channel"),
-    )
-    .await?;
-    let label = format!("tháng {}/{}", local.month(), local.year());
-    let mut sums = super::public_stats::Sums::default();
-    for (channel, t) in &totals {
-        sums.add_channel(channel, t);
-    }
-    let super::public_stats::Sums {
-        received,
-        online,
-        in_time,
-        late,
-        returned,
-        ..
-    } = sums;
-    let resolved = in_time + late;
-    let midnight = motcua_domain::time::from_local(
-        local.date_naive().and_hms_opt(0, 0, 0).unwrap_or_default(),
-    );
-    let today = store::received_since(&state.db, agency_id, midnight).await?;
-    let r = HomeReads {
-        today,
-        at: Some(Instant::now()),
-        news,
-        videos,
-        categories,
-        figures: (label, received, online, resolved, in_time, returned),
-    };
-    if let Ok(mut slot) = state.portal.home.lock() {
-        *slot = Some(r.clone());
-    }
-    Ok(Some(r))
 }
 
 #[derive(Template)]
@@ -117,7 +45,7 @@ pub async fn get(
     csrf: CsrfToken,
 ) -> PageResult<Response> {
     let l = Layout::build(&state, &viewer, &csrf, "/").await;
-    let r = read(&state)
+    let r = motcua_app::portal::home(&state)
         .await
         .map_err(crate::error::PageError::Internal)?;
     let today = r.as_ref().map_or(0, |r| r.today);

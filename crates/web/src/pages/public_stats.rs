@@ -13,8 +13,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
-use motcua_app::portal::{StatRow, Totals};
-use motcua_domain::dossier::stats::Counter;
+use motcua_app::portal::Sums;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -32,36 +31,6 @@ pub struct StatsQuery {
     /// A procedure's code.
     #[serde(default)]
     thu_tuc: String,
-}
-
-/// The sums of one line of a table.
-#[derive(Clone, Debug, Default)]
-pub struct Sums {
-    pub received: i64,
-    pub online: i64,
-    pub postal: i64,
-    pub in_time: i64,
-    pub late: i64,
-    pub returned: i64,
-}
-
-impl Sums {
-    /// Adds one channel's counters.
-    pub fn add_channel(&mut self, channel: &str, t: &Totals) {
-        let filed = t.filed(channel);
-        self.received += filed;
-        if channel == "online" {
-            self.online += filed;
-        }
-        self.postal += t.get(Counter::ReceivedPostal);
-        self.in_time += t.resolved_in_time();
-        self.late += t.get(Counter::ResolvedLate);
-        self.returned += t.returned();
-    }
-
-    fn add(&mut self, r: &StatRow) {
-        self.add_channel(&r.channel, &r.totals);
-    }
 }
 
 fn share(n: i64, d: i64) -> String {

@@ -2,14 +2,13 @@
 //! and its events and typeset by `motcua_forms`. A form exists once its event does: 02 after a
 //! supplement request, 03 after a refusal, 04 after an apology; 01 and 05 always.
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use super::{Dossier, action_label, outcome_label};
+use crate::{App, Error, Result};
 use chrono::{DateTime, Datelike, Utc};
-use motcua_app::dossier::{action_label, outcome_label};
 use motcua_domain::catalog::procedure::Channel;
 use motcua_domain::time::VN_OFFSET;
 use motcua_forms::Form;
-use motcua_store::entity::{dossier, dossier_event};
+use motcua_store::entity::dossier_event;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -38,22 +37,17 @@ fn data_of(e: &dossier_event::Model) -> Value {
 }
 
 /// The PDF of `form` for `d`, or `NotFound` when the form's event has not happened.
-pub async fn pdf(
-    state: &AppState,
-    base_url: &str,
-    d: &dossier::Model,
-    form: Form,
-) -> Result<Vec<u8>, ApiError> {
-    let events = motcua_store::dossier::events(state.db.conn(), d.id).await?;
+pub async fn pdf(app: &App, base_url: &str, d: &Dossier, form: Form) -> Result<Vec<u8>> {
+    let events = motcua_store::dossier::events(app.db.conn(), d.id).await?;
     let event = |action: &str| events.iter().rev().find(|e| e.action == action).cloned();
-    let org = state.org().await?;
+    let org = app.org().await?;
     let unit_name = |id: Option<Uuid>| {
         id.and_then(|id| org.unit_by_id(id))
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
     let person = |id: Option<Uuid>| {
-        let db = state.db.clone();
+        let db = app.db.clone();
         async move {
             match id {
                 Some(id) => motcua_store::account::find(db.conn(), id)
@@ -66,15 +60,15 @@ pub async fn pdf(
             }
         }
     };
-    let version = state
+    let version = app
         .version_data(d.procedure_version_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     let agency = org
         .agency(d.agency_id)
         .map(|a| a.name.clone())
         .unwrap_or_default();
-    let filed = events.first().cloned().ok_or(ApiError::NotFound)?;
+    let filed = events.first().cloned().ok_or(Error::NotFound)?;
     let listed: Vec<String> = serde_json::from_str::<Value>(&d.components)
         .ok()
         .and_then(|v| v.as_array().cloned())
@@ -127,25 +121,24 @@ pub async fn pdf(
             };
             set(&mut data, "officer", json!(receiver));
             set(&mut data, "date_words", json!(words_date(d.received_at)));
-            let qr =
-                motcua_render::qr::svg(&lookup_link).map_err(|e| ApiError::Internal(e.into()))?;
+            let qr = motcua_render::qr::svg(&lookup_link).map_err(|e| Error::Internal(e.into()))?;
             set(&mut data, "qr_svg", json!(qr));
         }
         Form::SupplementRequest => {
-            let e = event("request_supplement").ok_or(ApiError::NotFound)?;
+            let e = event("request_supplement").ok_or(Error::NotFound)?;
             set(&mut data, "officer", json!(person(e.actor_id).await));
             set(&mut data, "date_words", json!(words_date(e.at)));
             set(&mut data, "event_words", json!(short(e.at)));
             set(&mut data, "reason", data_of(&e)["reason"].clone());
         }
         Form::Refusal => {
-            let e = event("refuse").ok_or(ApiError::NotFound)?;
+            let e = event("refuse").ok_or(Error::NotFound)?;
             set(&mut data, "officer", json!(person(e.actor_id).await));
             set(&mut data, "date_words", json!(words_date(e.at)));
             set(&mut data, "reason", data_of(&e)["reason"].clone());
         }
         Form::Apology => {
-            let e = event("extend").ok_or(ApiError::NotFound)?;
+            let e = event("extend").ok_or(Error::NotFound)?;
             let ed = data_of(&e);
             let when = |v: &Value| {
                 v.as_str()
@@ -188,7 +181,7 @@ pub async fn pdf(
                 rows.push(json!({"who": who, "when": short(e.at), "what": what, "note": note}));
             }
             set(&mut data, "officer", json!(""));
-            set(&mut data, "date_words", json!(words_date(state.now())));
+            set(&mut data, "date_words", json!(words_date(app.now())));
             set(
                 &mut data,
                 "handling_unit",
@@ -210,6 +203,6 @@ pub async fn pdf(
     }
     tokio::task::spawn_blocking(move || motcua_forms::render(form, &data))
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("form task: {e}")))?
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("form {}: {e}", form.number())))
+        .map_err(|e| Error::Internal(anyhow::anyhow!("form task: {e}")))?
+        .map_err(|e| Error::Internal(anyhow::anyhow!("form {}: {e}", form.number())))
 }
