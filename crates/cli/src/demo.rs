@@ -100,7 +100,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
     ),
 ];
 
-pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<(), Failure> {
+pub async fn load(db: &Db, config: &motcua_app::Config, run_id: &str) -> Result<(), Failure> {
     let password_raw =
         std::env::var("MOTCUA_DEMO_PASSWORD").unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.to_owned());
     let password = NewPassword::parse(&password_raw)
@@ -226,25 +226,25 @@ pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<
             "demo certificates: {signers} issued by the development CA (motcua pki root --out root.pem)"
         );
     }
-    let dossiers = motcua_web::demo::load_dossiers(db, config)
+    let dossiers = crate::demo_records::load_dossiers(db, config)
         .await
         .map_err(|e| Failure::from(e.context("demo dossiers")))?;
     if dossiers > 0 {
         println!("demo dossiers: {dossiers} filed, in every state");
     }
-    let documents = motcua_web::demo::load_documents(db, config)
+    let documents = crate::demo_records::load_documents(db, config)
         .await
         .map_err(|e| Failure::from(e.context("demo documents")))?;
     if documents > 0 {
         println!("demo official documents: {documents} (outgoing signed, incoming in handling)");
     }
-    let news = motcua_web::demo::load_news(db, config)
+    let news = crate::demo_records::load_news(db, config)
         .await
         .map_err(|e| Failure::from(e.context("demo news")))?;
     if news > 0 {
         println!("demo news: {news} articles on the portal");
     }
-    let plans = motcua_web::demo::load_plans(db, config)
+    let plans = crate::demo_records::load_plans(db, config)
         .await
         .map_err(|e| Failure::from(e.context("demo plans")))?;
     if plans > 0 {
@@ -268,12 +268,12 @@ pub async fn load(db: &Db, config: &motcua_web::Config, run_id: &str) -> Result<
 /// agency's organisation certificate (its seal), when they have none.
 async fn demo_credentials(
     db: &Db,
-    config: &motcua_web::Config,
+    config: &motcua_app::Config,
     ctx: &AuditCtx,
     agency: &motcua_store::entity::agency::Model,
 ) -> Result<usize, Failure> {
+    use motcua_app::signing::{self, KeyPassphrase, Owner};
     use motcua_sign::pki::Holder;
-    use motcua_web::signing::{self, KeyPassphrase, Owner};
     let passphrase = KeyPassphrase::load(config, true)?;
     let (pki, _) = signing::ensure_dev_pki(db, ctx, &passphrase, &agency.name).await?;
     let mut issued = 0;

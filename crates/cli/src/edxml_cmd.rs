@@ -37,7 +37,7 @@ pub enum EdxmlCommand {
     Partners,
 }
 
-pub async fn run(cmd: EdxmlCommand, config: &motcua_web::Config) -> Result<(), Failure> {
+pub async fn run(cmd: EdxmlCommand, config: &motcua_app::Config) -> Result<(), Failure> {
     let (file, json, extract) = match cmd {
         EdxmlCommand::Unpack {
             file,

@@ -9,16 +9,17 @@ mod calendar_cmd;
 mod catalog_cmd;
 mod demo;
 mod demo_catalog;
+mod demo_records;
 mod edxml_cmd;
 mod pki_cmd;
 mod scorecard_cmd;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use motcua_app::Config;
 use motcua_domain::account::{Email, NewPassword, PersonName, Role};
 use motcua_store::migration;
 use motcua_store::{AuditCtx, Db, DbOptions, StoreError};
-use motcua_web::Config;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -312,7 +313,7 @@ async fn connect(config: &Config) -> Result<Db, Failure> {
         .with_context(|| {
             format!(
                 "cannot open the database {}",
-                motcua_web::config::redact_url(&config.database_url)
+                motcua_app::config::redact_url(&config.database_url)
             )
         })
         .map_err(Failure::from)
@@ -338,7 +339,7 @@ async fn migrate(db: &Db) -> Result<usize, Failure> {
 async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
     match command {
         Command::DefaultConfig => {
-            print!("{}", motcua_web::config::DEFAULT_CONFIG_TOML);
+            print!("{}", motcua_app::config::DEFAULT_CONFIG_TOML);
             Ok(())
         }
         Command::Calendar {

@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use motcua_app::Config;
+use motcua_app::signing::{self, KeyPassphrase, Owner};
 use motcua_sign::pdf::Appearance;
 use motcua_sign::{SignOptions, SoftwareSigner, TrustStore};
 use motcua_store::{AuditCtx, Db};
-use motcua_web::Config;
-use motcua_web::signing::{self, KeyPassphrase, Owner};
 
 use crate::{Failure, connect, migrate, run_id};
 

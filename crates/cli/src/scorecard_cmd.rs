@@ -4,8 +4,8 @@
 
 use crate::Failure;
 use clap::Subcommand;
+use motcua_app::config::Config;
 use motcua_app::plan::{Fraction, Period, catalogue, dossier_fractions, raw_dossier_fractions};
-use motcua_web::config::Config;
 use std::time::Instant;
 
 #[derive(Subcommand)]
@@ -31,22 +31,18 @@ pub async fn run(cmd: ScorecardCommand, config: &Config) -> Result<(), Failure> 
     let ScorecardCommand::Verify { year, json } = cmd;
     let period = Period::year(year).ok_or_else(|| Failure::input("--year: 2000–2100"))?;
     let db = crate::connect(config).await?;
-    let state = motcua_web::state::AppState::new(
-        db.clone(),
-        config.clone(),
-        motcua_web::startup::metrics_handle(),
-    )
-    .map_err(|e| Failure::from(anyhow::anyhow!(e)))?;
-    state.reload_calendar().await?;
+    let app = motcua_app::App::new(db.clone(), config.clone())
+        .map_err(|e| Failure::from(anyhow::anyhow!(e)))?;
+    app.reload_calendar().await?;
     let mut differences = 0;
     let mut report = Vec::new();
-    let catalogue = catalogue(&state).await?;
+    let catalogue = catalogue(&app).await?;
     for agency in motcua_store::org::agencies(db.conn()).await? {
         let started = Instant::now();
-        let live = dossier_fractions(&state, agency.id, period, &catalogue).await?;
+        let live = dossier_fractions(&app, agency.id, period, &catalogue).await?;
         let live_ms = started.elapsed().as_secs_f64() * 1000.0;
         let started = Instant::now();
-        let raw = raw_dossier_fractions(&state, agency.id, period, &catalogue).await?;
+        let raw = raw_dossier_fractions(&app, agency.id, period, &catalogue).await?;
         let raw_ms = started.elapsed().as_secs_f64() * 1000.0;
         if !json {
             println!(

@@ -5,7 +5,6 @@
 pub mod api;
 pub mod auth;
 pub mod chrome;
-pub mod demo;
 pub mod download;
 pub mod error;
 pub mod health;
