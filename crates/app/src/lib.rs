@@ -21,6 +21,7 @@ pub mod index766;
 pub mod notify;
 pub mod plan;
 pub mod portal;
+pub mod review;
 pub mod signing;
 
 pub use actor::Actor;

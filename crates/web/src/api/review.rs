@@ -2,23 +2,20 @@
 
 use super::ErrorEnvelope;
 use crate::auth::{Api, ManageReviews};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::ApiResult;
 use crate::json::{ApiJson, ApiPath};
-use crate::operation::operation_id;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use motcua_domain::catalog::ProcedureCode;
-use motcua_domain::catalog::review::check_item;
-use motcua_store::entity::{review_item, review_plan};
-use motcua_store::review::{self as store, ItemUpdate, NewPlan};
+use motcua_app::review::{self, ItemReview, NewReviewPlan, Plan};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub fn plan_json(p: &review_plan::Model, items: &[review_item::Model], with_items: bool) -> Value {
-    let (reviewed, handled) = store::completion_of(items);
+fn plan_json(plan: &Plan, with_items: bool) -> Value {
+    let (p, items) = (&plan.plan, &plan.items);
+    let (reviewed, handled) = plan.completion();
     let mut v = json!({
         "id": p.id, "year": p.year, "name": p.name, "decision_number": p.decision_number,
         "items_total": items.len(), "reviewed_share": reviewed, "problems_handled_share": handled,
@@ -42,12 +39,10 @@ pub async fn list_review_plans(
     State(state): State<AppState>,
     _caller: Api<ManageReviews>,
 ) -> ApiResult<axum::Json<Vec<Value>>> {
-    let mut out = Vec::new();
-    for p in store::plans(state.db.conn()).await? {
-        let items = store::items(state.db.conn(), p.id).await?;
-        out.push(plan_json(&p, &items, false));
-    }
-    Ok(axum::Json(out))
+    let plans = review::plans(&state).await?;
+    Ok(axum::Json(
+        plans.iter().map(|p| plan_json(p, false)).collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -69,59 +64,14 @@ pub async fn create_review_plan(
     caller: Api<ManageReviews>,
     ApiJson(req): ApiJson<CreatePlan>,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    let mut errors = Vec::new();
-    if !(2000..=2199).contains(&req.year) {
-        errors.push(FieldError::new(
-            "year",
-            "năm kế hoạch phải từ 2000 đến 2199",
-        ));
-    }
-    if req.name.trim().is_empty() {
-        errors.push(FieldError::new("name", "tên kế hoạch bắt buộc"));
-    }
-    if req.procedures.is_empty() {
-        errors.push(FieldError::new("procedures", "cần ít nhất một thủ tục"));
-    }
-    let mut codes = Vec::new();
-    for (i, c) in req.procedures.iter().enumerate() {
-        match ProcedureCode::parse(c) {
-            Ok(code)
-                if motcua_store::catalog::find(state.db.conn(), code.as_str())
-                    .await?
-                    .is_some() =>
-            {
-                if codes.contains(&code.to_string()) {
-                    errors.push(FieldError::new(
-                        format!("procedures[{i}]"),
-                        format!("thủ tục {code} bị lặp"),
-                    ));
-                } else {
-                    codes.push(code.to_string());
-                }
-            }
-            Ok(code) => errors.push(FieldError::new(
-                format!("procedures[{i}]"),
-                format!("không có thủ tục {code} trong danh mục"),
-            )),
-            Err(e) => errors.push(FieldError::new(format!("procedures[{i}]"), e)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    let new = NewPlan {
-        agency_id: caller.caller.user.agency_id,
+    let new = NewReviewPlan {
         year: req.year,
-        name: req.name.trim().to_owned(),
-        decision_number: req.decision_number.filter(|d| !d.trim().is_empty()),
-        procedure_codes: codes,
+        name: req.name,
+        decision_number: req.decision_number,
+        procedures: req.procedures,
     };
-    let plan = store::create_plan(&state.db, &caller.caller.audit_ctx(operation_id()), new).await?;
-    let items = store::items(state.db.conn(), plan.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(plan_json(&plan, &items, true)),
-    ))
+    let plan = review::create_plan(&state, &caller.caller.actor(), new).await?;
+    Ok((StatusCode::CREATED, axum::Json(plan_json(&plan, true))))
 }
 
 /// One plan with its items.
@@ -133,11 +83,10 @@ pub async fn get_review_plan(
     _caller: Api<ManageReviews>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Value>> {
-    let plan = store::plan(state.db.conn(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let items = store::items(state.db.conn(), id).await?;
-    Ok(axum::Json(plan_json(&plan, &items, true)))
+    Ok(axum::Json(plan_json(
+        &review::plan(&state, id).await?,
+        true,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -162,25 +111,15 @@ pub async fn update_review_item(
     ApiPath((id, code)): ApiPath<(Uuid, String)>,
     ApiJson(req): ApiJson<UpdateItem>,
 ) -> ApiResult<axum::Json<Value>> {
-    let status = check_item(req.reviewed, &req.status, &req.finding)
-        .map_err(|e| ApiError::Invalid(vec![FieldError::new(e.field, e.message)]))?;
-    let update = ItemUpdate {
+    let r = ItemReview {
         reviewed: req.reviewed,
-        status,
-        finding: req.finding.trim().to_owned(),
-        proposal: req.proposal.trim().to_owned(),
+        status: req.status,
+        finding: req.finding,
+        proposal: req.proposal,
     };
-    store::update_item(
-        &state.db,
-        &caller.caller.audit_ctx(operation_id()),
-        id,
-        &code,
-        update,
-    )
-    .await?;
-    let plan = store::plan(state.db.conn(), id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let items = store::items(state.db.conn(), id).await?;
-    Ok(axum::Json(plan_json(&plan, &items, true)))
+    review::review_item(&state, &caller.caller.actor(), id, &code, &r).await?;
+    Ok(axum::Json(plan_json(
+        &review::plan(&state, id).await?,
+        true,
+    )))
 }

@@ -3,15 +3,14 @@
 use super::{Layout, html};
 use crate::auth::{CsrfToken, ManageReviews, PageUser, Viewer, verify_csrf};
 use crate::error::{PageError, PageResult};
-use crate::operation::operation_id;
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::review::{self, ItemReview};
 use motcua_domain::catalog::review::FindingStatus;
-use motcua_store::review::{self as store, ItemUpdate};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -70,9 +69,9 @@ pub async fn get(
 ) -> PageResult<Response> {
     let l = Layout::build(&state, &viewer, &csrf, "/admin/review-plans").await;
     let mut plans = Vec::new();
-    for p in store::plans(state.db.conn()).await? {
-        let items = store::items(state.db.conn(), p.id).await?;
-        let (reviewed, handled) = store::completion_of(&items);
+    for rp in review::plans(&state).await? {
+        let (reviewed, handled) = rp.completion();
+        let (p, items) = (rp.plan, rp.items);
         plans.push(PlanView {
             id: p.id,
             name: p.name,
@@ -144,38 +143,24 @@ pub async fn post_item(
     Form(f): Form<ItemForm>,
 ) -> PageResult<Response> {
     verify_csrf(&method, &headers, &f.csrf_token)?;
-    let status = match motcua_domain::catalog::review::check_item(
-        f.reviewed.is_some(),
-        &f.status,
-        &f.finding,
-    ) {
-        Ok(s) => s,
-        Err(e) => {
+    let r = ItemReview {
+        reviewed: f.reviewed.is_some(),
+        status: f.status,
+        finding: f.finding,
+        proposal: f.proposal,
+    };
+    match review::review_item(&state, &user.caller.actor(), id, &code, &r).await {
+        Ok(()) => Ok(Redirect::to("/admin/review-plans?saved=1").into_response()),
+        Err(motcua_app::Error::Invalid(problems)) => {
             // Only a well-formed code goes into the redirect (a header value).
             let item = motcua_domain::catalog::ProcedureCode::parse(&code)
                 .map(|c| c.to_string())
                 .unwrap_or_default();
-            let target = format!("/admin/review-plans?error={}&item={item}", e.field);
-            return Ok(Redirect::to(&target).into_response());
+            let field = problems.first().map_or("status", |p| p.field.as_str());
+            let target = format!("/admin/review-plans?error={field}&item={item}");
+            Ok(Redirect::to(&target).into_response())
         }
-    };
-    let update = ItemUpdate {
-        reviewed: f.reviewed.is_some(),
-        status,
-        finding: f.finding.trim().to_owned(),
-        proposal: f.proposal.trim().to_owned(),
-    };
-    match store::update_item(
-        &state.db,
-        &user.caller.audit_ctx(operation_id()),
-        id,
-        &code,
-        update,
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/admin/review-plans?saved=1").into_response()),
-        Err(motcua_store::StoreError::NotFound) => Err(PageError::NotFound),
+        Err(motcua_app::Error::NotFound) => Err(PageError::NotFound),
         Err(e) => Err(e.into()),
     }
 }
