@@ -199,3 +199,20 @@ pub async fn sign_in(
         },
     )
 }
+
+/// The account holding browser session `secret`, if the session is open and not expired.
+pub async fn session_account(app: &App, secret: &str) -> Result<Option<Account>> {
+    Ok(motcua_store::session::session_user(app.db.conn(), secret).await?)
+}
+
+pub use motcua_store::entity::api_token::Model as ApiToken;
+
+/// The API token of `secret` and its account, if the token is valid now.
+pub async fn token_account(app: &App, secret: &str) -> Result<Option<(ApiToken, Account)>> {
+    Ok(motcua_store::session::token_user(app.db.conn(), secret).await?)
+}
+
+/// A fresh random secret (32 bytes from the system's generator, hex): session and CSRF tokens.
+pub fn new_secret() -> Result<String> {
+    Ok(motcua_store::token::new_secret()?)
+}

@@ -80,3 +80,14 @@ pub fn parse_filters(
         Err(errors)
     }
 }
+
+/// The procedure of `code` as the public catalogue shows it now (its published version), for
+/// filing a dossier; `None` when none is shown.
+pub async fn shown_procedure(
+    app: &crate::App,
+    code: &str,
+) -> crate::Result<Option<motcua_domain::catalog::procedure::ProcedureData>> {
+    Ok(motcua_store::catalog::shown(app.db.conn(), code, false)
+        .await?
+        .map(|(_, v)| v.data))
+}

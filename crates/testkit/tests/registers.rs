@@ -31,7 +31,7 @@ async fn target(app: &TestApp, token: &str, year: i32, id: &str) -> Value {
 }
 
 async fn import(app: &TestApp, token: &str, path: &str, rows: &[Vec<String>]) -> (u16, Value) {
-    let header = motcua_web::api::register::IMPORT_HEADER;
+    let header = motcua_app::plan::registers::IMPORT_HEADER;
     let bytes = motcua_render::table::xlsx("So", &header, rows).unwrap();
     let r = app
         .client()

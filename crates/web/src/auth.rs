@@ -8,10 +8,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::account::{self, Account};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
-use motcua_store::entity::app_user;
-use motcua_store::{session, token};
 use std::marker::PhantomData;
 use std::net::{IpAddr, SocketAddr};
 use uuid::Uuid;
@@ -25,7 +24,7 @@ pub const CSRF_FIELD: &str = "csrf_token";
 /// row holds personal data and the password hash.
 #[derive(Clone)]
 pub struct Caller {
-    pub user: app_user::Model,
+    pub user: Account,
     pub role: Role,
     pub via: Via,
 }
@@ -58,24 +57,9 @@ impl std::fmt::Debug for Via {
 }
 
 impl Caller {
-    fn new(user: app_user::Model, via: Via) -> Option<Self> {
+    fn new(user: Account, via: Via) -> Option<Self> {
         let role = Role::parse(&user.role).ok()?;
         Some(Self { user, role, via })
-    }
-
-    /// A caller acting as `user` from inside motcua (the demo loader), not through a request.
-    pub fn system_for(user: app_user::Model) -> Option<Self> {
-        Self::new(user, Via::Token(Uuid::nil()))
-    }
-
-    pub fn audit_ctx(&self, request_id: String) -> motcua_store::AuditCtx {
-        motcua_store::AuditCtx {
-            agency_id: Some(self.user.agency_id),
-            actor_id: Some(self.user.id),
-            actor_role: self.role.as_str().to_owned(),
-            actor_unit: Some(self.user.unit_id),
-            request_id,
-        }
     }
 
     /// The caller as the use cases see them: ids, role and this request's operation id, without
@@ -95,7 +79,7 @@ impl Caller {
         &self,
         state: &AppState,
         scope: Scope,
-    ) -> Result<Option<Vec<Uuid>>, motcua_store::StoreError> {
+    ) -> Result<Option<Vec<Uuid>>, motcua_app::StoreError> {
         match scope {
             Scope::All => Ok(None),
             Scope::OwnUnit => Ok(Some(state.org().await?.subtree(self.user.unit_id))),
@@ -188,7 +172,7 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
-        let (t, user) = session::token_user(state.db.conn(), token)
+        let (t, user) = account::token_account(state, token)
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Caller::new(user, Via::Token(t.id))
@@ -263,7 +247,7 @@ impl FromRequestParts<AppState> for Viewer {
             return Ok(v.clone());
         }
         let viewer = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(secret) => session::session_user(state.db.conn(), &secret)
+            Some(secret) => account::session_account(state, &secret)
                 .await?
                 .and_then(|u| Caller::new(u, Via::Session(secret))),
             None => None,
@@ -347,7 +331,7 @@ pub async fn csrf_cookie(
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
     let fresh = match existing {
         Some(_) => None,
-        None => token::new_secret().ok(),
+        None => account::new_secret().ok(),
     };
     if let Some(t) = &fresh {
         req.extensions_mut().insert(CsrfToken(t.clone()));

@@ -10,6 +10,7 @@ pub mod filing;
 pub mod forms;
 pub mod public;
 pub mod queue;
+pub mod records;
 pub mod stats;
 
 use crate::{Actor, App, Error, Result};

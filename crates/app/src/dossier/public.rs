@@ -89,6 +89,12 @@ pub async fn rate(
     Ok(())
 }
 
+/// What the public may know of the dossier of `code`, read again (after a rating, say); the
+/// caller has already checked the look-up code.
+pub async fn view(app: &App, code: &str) -> Result<Option<PublicView>> {
+    Ok(store::public_view(&app.db, code).await?)
+}
+
 /// A step of a dossier as the public sees it: what was done, when, and by which unit (`None`:
 /// by the applicant).
 #[derive(Clone, Debug, PartialEq)]

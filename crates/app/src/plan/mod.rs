@@ -3,8 +3,10 @@
 
 pub mod measures;
 pub mod ranking;
+pub mod registers;
 pub mod report;
 pub mod scorecard;
+pub mod targets;
 pub mod watch;
 
 pub use measures::*;

@@ -8,7 +8,7 @@ use motcua_domain::portal::{self, ArticleInput, MediaType};
 use motcua_store::portal as store;
 use uuid::Uuid;
 
-pub use store::{Article, ArticleWrite, Category, Media};
+pub use store::{Article, ArticleFilter, ArticleWrite, Category, Media};
 
 /// An article as an editor submits it (the API's JSON body or the editor's form).
 #[derive(Clone, Debug, Default)]
@@ -310,4 +310,20 @@ pub async fn update(app: &App, actor: &Actor, id: Uuid, req: &ArticleIn) -> Resu
         .await?
         .map_err(Error::Invalid)?;
     save(app, actor, Some((id, version)), write, &slug).await
+}
+
+/// A media file's description (kind, type, size, digest), without its bytes.
+pub async fn media_meta(app: &App, id: Uuid) -> Result<Option<Media>, Error> {
+    Ok(store::media_meta(app.db.conn(), id).await?)
+}
+
+/// Whether a published article that is public now uses the media file (who is not an editor of
+/// its agency may read only such a file).
+pub async fn media_is_public(app: &App, id: Uuid) -> Result<bool, Error> {
+    Ok(store::media_is_public(app.db.conn(), id, app.now()).await?)
+}
+
+/// Bytes `first..=last` of a media file, reading only the chunks that hold them.
+pub async fn media_bytes(app: &App, id: Uuid, first: u64, last: u64) -> Result<Vec<u8>, Error> {
+    Ok(store::media_bytes(app.db.conn(), id, first, last).await?)
 }

@@ -25,8 +25,8 @@ use motcua_store::AuditCtx;
 use motcua_store::entity::dossier;
 
 /// A demo account acting from inside motcua (not through a request): its row, and the actor and
-/// audit context it is, with the request id `-` of work outside a request (as the HTTP layer's
-/// `Caller::system_for` gave).
+/// audit context it is, with the request id `-` of work outside a request (what the HTTP layer's
+/// operation id reads outside a request).
 pub(crate) struct Staff {
     pub user: Account,
     role: Role,

@@ -5,7 +5,6 @@ use super::ErrorEnvelope;
 use crate::auth::{Api, ManageCatalog};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::operation::operation_id;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -255,7 +254,7 @@ pub async fn upload_procedure_file(
     };
     let m = motcua_store::portal::store_media(
         &state.db,
-        &caller.audit_ctx(operation_id()),
+        &caller.actor().audit_ctx(),
         caller.user.agency_id,
         "form",
         kind.content_type(),
@@ -418,7 +417,7 @@ async fn run_transition(
     code: &str,
     t: store::Transition,
 ) -> ApiResult<axum::Json<Value>> {
-    match store::transition(&state.db, &caller.caller.audit_ctx(operation_id()), code, t).await {
+    match store::transition(&state.db, &caller.caller.actor().audit_ctx(), code, t).await {
         Ok(()) => Ok(axum::Json(procedure_json(state, code, true).await?)),
         Err(store::TransitionError::NotFound) => Err(ApiError::NotFound),
         Err(store::TransitionError::NoDraft) => Err(ApiError::Conflict(
@@ -448,7 +447,7 @@ async fn write_with_status(
     };
     store::upsert(
         &state.db,
-        &caller.caller.audit_ctx(operation_id()),
+        &caller.caller.actor().audit_ctx(),
         &agency,
         &input,
     )
@@ -518,7 +517,7 @@ pub async fn import_procedures(
             publication: e.publication,
         })
         .collect();
-    match store::import(&state.db, &caller.caller.audit_ctx(operation_id()), &inputs, &|_| {}).await {
+    match store::import(&state.db, &caller.caller.actor().audit_ctx(), &inputs, &|_| {}).await {
         Ok(report) => Ok(axum::Json(json!(report))),
         Err(store::ImportError::UnknownAgency(list)) => Err(ApiError::ImportRejected(json!(list
             .into_iter()

@@ -12,13 +12,14 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use motcua_app::dossier::Dossier;
+use motcua_app::dossier::records::{self as store, Event, Filed, QueueQuery};
+use motcua_app::dossier::stats::StatFilter;
 use motcua_app::dossier::{self as svc, action::ActionError};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
 use motcua_domain::dossier::stats::Counter;
 use motcua_domain::time::{VN_OFFSET, from_local};
-use motcua_store::dossier::{self as store, Filed, QueueQuery, StatFilter};
-use motcua_store::entity::{dossier, dossier_event};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
@@ -81,7 +82,7 @@ fn etag(version: i64) -> HeaderValue {
 }
 
 /// The answer to a filing (contract of the issue).
-pub fn filed_json(d: &dossier::Model) -> Value {
+pub fn filed_json(d: &Dossier) -> Value {
     json!({
         "code": d.code,
         "state": svc::state_of(d).sync_code(),
@@ -128,7 +129,7 @@ pub async fn file_dossier(
             }
             Some((
                 format!("{}:{key}", caller.user.id),
-                store::sha256_hex(&body),
+                store::request_digest(&body),
             ))
         }
     };
@@ -155,11 +156,11 @@ pub async fn file_dossier(
 pub async fn dossier_json(
     state: &AppState,
     caller: &Caller,
-    d: &dossier::Model,
-    events: &[dossier_event::Model],
+    d: &Dossier,
+    events: &[Event],
 ) -> Result<Value, ApiError> {
     let allowed = svc::actions_for(state, &caller.actor(), d).await?;
-    let uploads = store::uploads_of(state.db.conn(), d.id).await?;
+    let uploads = store::files(state, d.id).await?;
     let cal = state.calendar();
     let assessment = svc::assess(&cal.working, d, events, state.now());
     let components: Value = serde_json::from_str(&d.components).unwrap_or(Value::Null);
@@ -206,7 +207,7 @@ pub async fn dossier_json(
     }))
 }
 
-fn event_json(e: &dossier_event::Model) -> Value {
+fn event_json(e: &Event) -> Value {
     json!({
         "seq": e.seq, "action": e.action, "label": svc::action_label(&e.action),
         "from_state": e.from_state, "to_state": e.to_state, "at": e.at,
@@ -215,12 +216,8 @@ fn event_json(e: &dossier_event::Model) -> Value {
     })
 }
 
-async fn visible(
-    state: &AppState,
-    caller: &Caller,
-    code: &str,
-) -> Result<dossier::Model, ApiError> {
-    let d = store::by_code(state.db.conn(), code)
+async fn visible(state: &AppState, caller: &Caller, code: &str) -> Result<Dossier, ApiError> {
+    let d = store::by_code(state, code)
         .await?
         .ok_or(ApiError::NotFound)?;
     // Someone who may not see the dossier learns nothing, not even that it exists.
@@ -240,7 +237,7 @@ pub async fn get_dossier(
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Response> {
     let d = visible(&state, &caller, &code).await?;
-    let events = store::events(state.db.conn(), d.id).await?;
+    let events = store::events(&state, d.id).await?;
     let body = dossier_json(&state, &caller, &d, &events).await?;
     let mut resp = axum::Json(body).into_response();
     resp.headers_mut().insert(header::ETAG, etag(d.version));
@@ -323,7 +320,7 @@ pub async fn act_on_dossier(
             });
         }
     };
-    let events = store::events(state.db.conn(), d.id).await?;
+    let events = store::events(&state, d.id).await?;
     let body = dossier_json(&state, &caller, &d, &events).await?;
     let mut resp = axum::Json(body).into_response();
     resp.headers_mut().insert(header::ETAG, etag(d.version));
@@ -381,7 +378,7 @@ pub async fn queue_query(
 }
 
 /// A queue row: no personal data beyond the applicant's name (staff need it at the desk).
-pub fn queue_row(d: &dossier::Model, now: DateTime<Utc>) -> Value {
+pub fn queue_row(d: &Dossier, now: DateTime<Utc>) -> Value {
     let st = svc::state_of(d);
     let overdue = svc::running_late(d, now);
     json!({
@@ -425,7 +422,7 @@ pub async fn list_dossiers(
             access::scope(caller.role, Permission::HandleDossiers).ok_or(ApiError::Forbidden)?;
         queue_query(&state, &caller, scope, &p).await?
     };
-    let (items, total) = store::queue(&state.db, &q).await?;
+    let (items, total) = store::queue_page(&state, &q).await?;
     let now = state.now();
     Ok(axum::Json(json!({
         "items": items.iter().map(|d| queue_row(d, now)).collect::<Vec<_>>(),
@@ -520,7 +517,7 @@ pub async fn rate_dossier(
         &crate::operation::operation_id(),
     )
     .await?;
-    let v = store::public_view(&state.db, &d.code)
+    let v = svc::public::view(&state, &d.code)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(axum::Json(public_json(&state, v).await?))
@@ -699,8 +696,7 @@ pub async fn export_dossiers(
             .and_hms_opt(0, 0, 0)
             .unwrap_or_default(),
     );
-    let rows =
-        store::received_between(state.db.conn(), caller.caller.user.agency_id, start, end).await?;
+    let rows = store::received_between(&state, caller.caller.user.agency_id, start, end).await?;
     let mut out = String::from(
         "code,procedure,channel,received_at,due_at,resolved_at,returned_at,return_channel,outcome,supplement_count,paused_working_hours\n",
     );

@@ -8,8 +8,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use motcua_app::plan::{Period, scorecard, seed_plan};
-use motcua_store::plan as store;
+use motcua_app::plan::targets::{self, PlanWithTargets, TargetIn};
+use motcua_app::plan::{Period, scorecard};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -35,55 +35,13 @@ pub async fn create_plan(
     Api { caller, .. }: Api<ManagePlans>,
     ApiJson(req): ApiJson<NewPlanRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    if !(2000..=2100).contains(&req.year) {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "year",
-            "năm từ 2000 đến 2100",
-        )]));
-    }
-    let agency_id = caller.user.agency_id;
-    let mut new = seed_plan(&state, agency_id, req.year)
-        .await
-        .map_err(ApiError::Internal)?;
-    if let Some(from) = req.copy_of {
-        let Some(source) = store::plan_of(state.db.conn(), agency_id, from).await? else {
-            return Err(ApiError::Invalid(vec![FieldError::new(
-                "copy_of",
-                format!("chưa có kế hoạch năm {from} để sao chép"),
-            )]));
-        };
-        new.direction = source.direction;
-        new.targets = store::targets(state.db.conn(), source.id)
-            .await?
-            .into_iter()
-            .map(|t| store::NewTarget {
-                target_id: t.target_id,
-                field: t.field,
-                text: t.text,
-                threshold: t.threshold,
-                measure: t.measure,
-                source: t.source,
-                responsible_unit_id: t.responsible_unit_id,
-                weight: t.weight,
-            })
-            .collect();
-    }
-    let plan = store::create(
-        &state.db,
-        &caller.audit_ctx(crate::operation::operation_id()),
-        new,
-    )
-    .await
-    .map_err(motcua_app::document::refusal)?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(plan_json(&state, plan).await?),
-    ))
+    let plan = targets::create_plan(&state, &caller.actor(), req.year, req.copy_of).await?;
+    Ok((StatusCode::CREATED, axum::Json(plan_json(&plan))))
 }
 
-async fn plan_json(state: &AppState, plan: store::Plan) -> ApiResult<Value> {
-    let targets = store::targets(state.db.conn(), plan.id).await?;
-    Ok(json!({
+fn plan_json(p: &PlanWithTargets) -> Value {
+    let (plan, targets) = (&p.plan, &p.targets);
+    json!({
         "year": plan.year, "title": plan.title, "decision_number": plan.decision_number,
         "decision_date": plan.decision_date, "direction": plan.direction, "version": plan.version,
         "targets": targets.iter().map(|t| json!({
@@ -91,7 +49,7 @@ async fn plan_json(state: &AppState, plan: store::Plan) -> ApiResult<Value> {
             "comparator": ">=", "measure": t.measure, "source": t.source,
             "responsible_unit_id": t.responsible_unit_id, "weight": t.weight,
         })).collect::<Vec<_>>(),
-    }))
+    })
 }
 
 /// The plan of a year with its targets.
@@ -103,10 +61,8 @@ pub async fn get_plan(
     Api { caller, .. }: Api<ViewScorecard>,
     ApiPath(year): ApiPath<i32>,
 ) -> ApiResult<axum::Json<Value>> {
-    let plan = store::plan_of(state.db.conn(), caller.user.agency_id, year)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(axum::Json(plan_json(&state, plan).await?))
+    let plan = targets::plan_of(&state, caller.user.agency_id, year).await?;
+    Ok(axum::Json(plan_json(&plan)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -245,90 +201,16 @@ pub async fn put_target(
     ApiPath((year, id)): ApiPath<(i32, String)>,
     ApiJson(req): ApiJson<TargetRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    use motcua_domain::plan::{Field, Measure, source_known};
-    let plan = store::plan_of(state.db.conn(), caller.user.agency_id, year)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let mut errors = Vec::new();
-    let id = id.trim().to_owned();
-    if id.is_empty()
-        || id.len() > 8
-        || !id.starts_with('T')
-        || !id[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.')
-    {
-        errors.push(FieldError::new("id", "mã chỉ tiêu dạng T3.4"));
-    }
-    let field = Field::parse(&req.field);
-    if field.is_none() {
-        errors.push(FieldError::new("field", "lĩnh vực không có trong kế hoạch"));
-    }
-    let text = motcua_domain::catalog::fold::nfc(req.text.trim());
-    if text.is_empty() || text.chars().count() > 1_000 {
-        errors.push(FieldError::new(
-            "text",
-            "nội dung chỉ tiêu bắt buộc, tối đa 1.000 ký tự",
-        ));
-    }
-    let measure = Measure::parse(&req.measure);
-    match measure {
-        None => errors.push(FieldError::new(
-            "measure",
-            "share (tỷ lệ) hoặc count (số lượng)",
-        )),
-        Some(Measure::Share) if !(req.threshold > 0.0 && req.threshold <= 1.0) => {
-            errors.push(FieldError::new(
-                "threshold",
-                "chỉ tiêu tỷ lệ: mục tiêu trong khoảng 0–100% (0 < giá trị ≤ 1, ví dụ 0.9 là 90%)",
-            ));
-        }
-        Some(Measure::Count) if !(req.threshold > 0.0 && req.threshold.is_finite()) => {
-            errors.push(FieldError::new(
-                "threshold",
-                "chỉ tiêu số lượng: mục tiêu lớn hơn 0",
-            ));
-        }
-        Some(_) => {}
-    }
-    if !source_known(req.source.trim()) {
-        errors.push(FieldError::new(
-            "source",
-            "nguồn số liệu bắt buộc: formula:<công thức> (xem INDICATORS) hoặc register:<sổ>",
-        ));
-    }
-    let org = state.org().await?;
-    let unit = match req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        None => None,
-        Some(u) => match org.unit(u).filter(|x| x.agency_id == caller.user.agency_id) {
-            Some(x) => Some(x.id),
-            None => {
-                errors.push(FieldError::new("unit", format!("không có đơn vị «{u}»")));
-                None
-            }
-        },
+    let t = TargetIn {
+        field: req.field,
+        text: req.text,
+        measure: req.measure,
+        threshold: req.threshold,
+        source: req.source,
+        unit: req.unit,
+        weight: req.weight,
     };
-    let weight = req.weight.unwrap_or(1.0);
-    if !(0.0..=100.0).contains(&weight) {
-        errors.push(FieldError::new("weight", "trọng số từ 0 đến 100"));
-    }
-    let (Some(field), Some(measure), true) = (field, measure, errors.is_empty()) else {
-        return Err(ApiError::Invalid(errors));
-    };
-    let saved = store::put_target(
-        &state.db,
-        &caller.audit_ctx(crate::operation::operation_id()),
-        plan.id,
-        store::NewTarget {
-            target_id: id,
-            field: field.code().to_owned(),
-            text,
-            threshold: req.threshold,
-            measure: measure.code().to_owned(),
-            source: req.source.trim().to_owned(),
-            responsible_unit_id: unit,
-            weight,
-        },
-    )
-    .await?;
+    let saved = targets::put_target(&state, &caller.actor(), year, &id, &t).await?;
     Ok(axum::Json(json!({
         "id": saved.target_id, "field": saved.field, "text": saved.text, "threshold": saved.threshold,
         "comparator": ">=", "measure": saved.measure, "source": saved.source,

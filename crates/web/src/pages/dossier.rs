@@ -12,17 +12,17 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::dossier::Dossier;
 use motcua_app::dossier::action::{ActionError, ActionRequest, DeliveryAttempt};
 use motcua_app::dossier::filing::{ApplicantIn, ComponentIn, FileRequest, PostalIn};
 use motcua_app::dossier::queue::{QueueFilter as Filter, queue_query};
+use motcua_app::dossier::records::{self as store, Filed, QueueQuery};
 use motcua_app::dossier::{self as svc};
 use motcua_domain::access::{self, Permission, Scope};
 use motcua_domain::account::Role;
 use motcua_domain::catalog::procedure::{Channel, ProcedureData};
 use motcua_domain::dossier::state::{Action, DossierState};
 use motcua_domain::time::format_vn;
-use motcua_store::dossier as store;
-use motcua_store::entity::dossier;
 use serde::Deserialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -112,9 +112,8 @@ struct CheckPage {
 }
 
 async fn procedure_for_filing(state: &AppState, code: &str) -> PageResult<ProcedureData> {
-    motcua_store::catalog::shown(state.db.conn(), code, false)
+    motcua_app::catalog::shown_procedure(state, code)
         .await?
-        .map(|(_, v)| v.data)
         .ok_or(PageError::NotFound)
 }
 
@@ -399,17 +398,14 @@ pub async fn file_post(
             let key = (!nonce.is_empty()).then(|| {
                 (
                     format!("{}:page:{nonce}", caller.user.id),
-                    store::sha256_hex(nonce.as_bytes()),
+                    store::request_digest(nonce.as_bytes()),
                 )
             });
             match svc::filing::file(&state, &caller.actor(), req, key).await {
-                Ok(
-                    motcua_store::dossier::Filed::Created(d)
-                    | motcua_store::dossier::Filed::Replayed(d),
-                ) => {
+                Ok(Filed::Created(d) | Filed::Replayed(d)) => {
                     return Ok(Redirect::to(&format!("/ho-so/{}?moi=1", d.code)).into_response());
                 }
-                Ok(motcua_store::dossier::Filed::KeyReused) => {
+                Ok(Filed::KeyReused) => {
                     Err(vec![FieldError::new("components", "hồ sơ này đã được nộp")])
                 }
                 Err(motcua_app::Error::Invalid(e)) => Err(field_errors(e)),
@@ -587,7 +583,7 @@ pub async fn queue(
                 q.units = None;
                 q.applicant_user_id = Some(caller.user.id);
             }
-            store::queue(&state.db, &q).await?
+            store::queue_page(&state, &q).await?
         }
         Err(motcua_app::Error::Invalid(e)) => {
             errors = e.into_iter().map(FieldError::from).collect();
@@ -608,11 +604,7 @@ pub async fn queue(
                 ..Filter::default()
             };
             if let Ok(q) = queue_query(&state, &caller.actor(), scope, &p).await {
-                let (_, n) = store::queue(
-                    &state.db,
-                    &motcua_store::dossier::QueueQuery { limit: 1, ..q },
-                )
-                .await?;
+                let (_, n) = store::queue_page(&state, &QueueQuery { limit: 1, ..q }).await?;
                 counts.push((key, label, n));
             }
         }
@@ -691,7 +683,7 @@ pub struct ActionForm {
 #[template(path = "dossier_view.html")]
 struct ViewPage {
     l: Layout,
-    d: dossier::Model,
+    d: Dossier,
     new: bool,
     state_label: &'static str,
     procedure_name: String,
@@ -760,13 +752,13 @@ async fn view_page(
     viewer: &Viewer,
     csrf: &CsrfToken,
     caller: &Caller,
-    d: dossier::Model,
+    d: Dossier,
     new: bool,
     errors: Vec<FieldError>,
     failed_action: String,
     notice: String,
 ) -> PageResult<ViewPage> {
-    let events = store::events(state.db.conn(), d.id).await?;
+    let events = store::events(state, d.id).await?;
     let org = state.org().await?;
     let units = &org.units;
     let unit_name = |id: Option<Uuid>| {
@@ -810,7 +802,7 @@ async fn view_page(
             }
         })
         .collect();
-    let files = store::uploads_of(state.db.conn(), d.id)
+    let files = store::files(state, d.id)
         .await?
         .into_iter()
         .map(|u| FileRow {
@@ -867,8 +859,8 @@ async fn view_page(
     })
 }
 
-async fn visible_page(state: &AppState, caller: &Caller, code: &str) -> PageResult<dossier::Model> {
-    let d = store::by_code(state.db.conn(), code)
+async fn visible_page(state: &AppState, caller: &Caller, code: &str) -> PageResult<Dossier> {
+    let d = store::by_code(state, code)
         .await?
         .ok_or(PageError::NotFound)?;
     if !svc::can_see(state, &caller.actor(), &d)

@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::portal::news::{self, ArticleIn, checked, media_url};
 use motcua_domain::portal::ArticleState;
 use motcua_domain::time::VN_OFFSET;
-use motcua_store::portal as store;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -45,7 +44,7 @@ fn date_vn(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     .unwrap_or_default()
 }
 
-pub fn card(state: &AppState, a: &store::Article, cats: &[store::Category]) -> Card {
+pub fn card(state: &AppState, a: &news::Article, cats: &[news::Category]) -> Card {
     Card {
         url: format!("/tin-tuc/{}", a.slug),
         title: a.title.clone(),
@@ -104,8 +103,8 @@ async fn list_page(
     q: ListQuery,
 ) -> PageResult<Response> {
     let agency_id = agency(state).await?;
-    let cats = store::categories(&state.db, agency_id).await?;
-    let mut f = store::ArticleFilter {
+    let cats = news::categories(state, agency_id).await?;
+    let mut f = news::ArticleFilter {
         public_at: Some(state.now()),
         ..Default::default()
     };
@@ -228,11 +227,11 @@ pub async fn article(
             let a = motcua_app::portal::article_by_slug(&state, agency_id, &slug)
                 .await?
                 .ok_or(PageError::NotFound)?;
-            let categories = store::categories(&state.db, agency_id).await?;
+            let categories = news::categories(&state, agency_id).await?;
             let (related, _) = motcua_app::portal::articles(
                 &state,
                 agency_id,
-                &store::ArticleFilter {
+                &news::ArticleFilter {
                     category_id: Some(a.category_id),
                     public_at: Some(now),
                     except: Some(a.id),
@@ -243,7 +242,7 @@ pub async fn article(
             )
             .await?;
             let video = match a.video_id {
-                Some(id) => store::media_meta(state.db.conn(), id)
+                Some(id) => news::media_meta(&state, id)
                     .await?
                     .map(|m| (media_url(id), m.content_type)),
                 None => None,
@@ -312,14 +311,14 @@ pub async fn media(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> PageResult<Response> {
-    let m = store::media_meta(state.db.conn(), id)
+    let m = news::media_meta(&state, id)
         .await?
         .ok_or(PageError::NotFound)?;
     let editor = viewer.0.as_ref().is_some_and(|c| {
         c.user.agency_id == m.agency_id
             && motcua_domain::access::allows(c.role, motcua_domain::access::Permission::PublishNews)
     });
-    if !editor && !store::media_is_public(state.db.conn(), id, state.now()).await? {
+    if !editor && !news::media_is_public(&state, id).await? {
         return Err(PageError::NotFound);
     }
     let size = m.size as u64;
@@ -334,7 +333,7 @@ pub async fn media(
             return Ok(r);
         }
         Ok(Some((first, last))) => {
-            let bytes = store::media_bytes(state.db.conn(), id, first, last).await?;
+            let bytes = news::media_bytes(&state, id, first, last).await?;
             let mut r = (StatusCode::PARTIAL_CONTENT, bytes).into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("bytes {first}-{last}/{size}")) {
                 r.headers_mut().insert(header::CONTENT_RANGE, v);
@@ -345,7 +344,7 @@ pub async fn media(
             let bytes = if size == 0 {
                 Vec::new()
             } else {
-                store::media_bytes(state.db.conn(), id, 0, size - 1).await?
+                news::media_bytes(&state, id, 0, size - 1).await?
             };
             (StatusCode::OK, bytes).into_response()
         }
@@ -386,7 +385,7 @@ pub async fn atom(State(state): State<AppState>) -> PageResult<Response> {
     let (rows, _) = motcua_app::portal::articles(
         &state,
         agency_id,
-        &store::ArticleFilter {
+        &news::ArticleFilter {
             public_at: Some(state.now()),
             ..Default::default()
         },
@@ -482,9 +481,9 @@ pub async fn editor_list(
     Query(q): Query<EditorQuery>,
 ) -> PageResult<Response> {
     let agency_id = user.caller.user.agency_id;
-    let cats = store::categories(&state.db, agency_id).await?;
+    let cats = news::categories(&state, agency_id).await?;
     let (rows, _) =
-        motcua_app::portal::articles(&state, agency_id, &store::ArticleFilter::default(), 200, 0)
+        motcua_app::portal::articles(&state, agency_id, &news::ArticleFilter::default(), 200, 0)
             .await?;
     let p = EditorList {
         l: Layout::build(&state, &viewer, &csrf, "/bien-tap").await,
@@ -530,7 +529,7 @@ async fn form_page(
     f: ArticleIn,
     errors: Vec<FieldError>,
 ) -> PageResult<Response> {
-    let cats = store::categories(&state.db, agency_id).await?;
+    let cats = news::categories(state, agency_id).await?;
     let publish_local = f.publish_at.clone().unwrap_or_default();
     let p = FormPage {
         l: Layout::build(state, viewer, csrf, "/bien-tap").await,
@@ -593,7 +592,7 @@ pub async fn edit_form(
     if a.agency_id != user.caller.user.agency_id {
         return Err(PageError::NotFound);
     }
-    let cats = store::categories(&state.db, a.agency_id).await?;
+    let cats = news::categories(&state, a.agency_id).await?;
     let f = ArticleIn {
         category: cats
             .iter()
@@ -740,7 +739,7 @@ async fn save(
             let title: String = form_urlencoded::byte_serialize(a.title.as_bytes()).collect();
             Ok(Redirect::to(&format!("/bien-tap?da_luu={title}")).into_response())
         }
-        Err(motcua_app::Error::Store(motcua_store::StoreError::Conflict(m))) => {
+        Err(motcua_app::Error::Store(motcua_app::StoreError::Conflict(m))) => {
             form_page(
                 state,
                 viewer,

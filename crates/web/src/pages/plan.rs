@@ -92,7 +92,7 @@ pub async fn get(
     Query(q): Query<PlanQuery>,
 ) -> PageResult<Response> {
     let agency_id = user.caller.user.agency_id;
-    let years = motcua_store::plan::years(state.db.conn(), agency_id).await?;
+    let years = motcua_app::plan::targets::years(&state, agency_id).await?;
     let this_year = chrono::Utc::now()
         .with_timezone(&motcua_domain::time::VN_OFFSET)
         .year();
@@ -303,10 +303,10 @@ pub async fn register_page(
             .year()
     });
     let agency_id = user.caller.user.agency_id;
-    let items = motcua_store::register::items(state.db.conn(), agency_id, year, Some(r.id)).await?;
+    let items = motcua_app::plan::registers::items(&state, agency_id, year, Some(r.id)).await?;
     let org = state.org().await?;
     let accounts: std::collections::HashMap<uuid::Uuid, String> =
-        motcua_store::account::list(state.db.conn(), None)
+        motcua_app::account::list(&state, None)
             .await?
             .into_iter()
             .map(|a| (a.id, a.full_name))
@@ -428,24 +428,20 @@ pub async fn dossiers_page(
     }
     .ok_or(PageError::NotFound)?;
     let agency_id = user.caller.user.agency_id;
-    let plan = motcua_store::plan::plan_of(state.db.conn(), agency_id, year)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let text = motcua_store::plan::targets(state.db.conn(), plan.id)
-        .await?
+    let plan = motcua_app::plan::targets::plan_of(&state, agency_id, year).await?;
+    let text = plan
+        .targets
         .into_iter()
         .find(|t| t.target_id == target)
         .map(|t| t.text)
         .unwrap_or_default();
     let per_page = 100u64;
     let page = q.trang.unwrap_or(1).max(1);
-    let (start, end) = period.instants();
-    let (found, total) = motcua_store::plan::counted(
-        &state.db,
+    let (found, total) = motcua_app::plan::targets::counted(
+        &state,
         agency_id,
         action,
-        start,
-        end,
+        period,
         per_page,
         (page - 1) * per_page,
     )
