@@ -1,5 +1,6 @@
 //! The HTTP layer of motcua: HTML pages (askama) and `/api/v1` (utoipa), sign-in, sessions, CSRF,
-//! limits and operator endpoints. Holds no SQL: storage goes through `motcua_store`.
+//! limits and operator endpoints. Holds no SQL and no storage: every use case is `motcua_app`'s
+//! (this crate depends on neither motcua-store nor sea-orm; scripts/layers checks).
 #![forbid(unsafe_code)]
 
 pub mod api;

@@ -1,7 +1,7 @@
 //! In-process token buckets for sign-in attempts, per client address and per account.
 //!
 //! Kept in memory: a limit is a brake on guessing, not a record. The durable lock-out after
-//! repeated failures lives on the account row (see `motcua_store::account::sign_in`).
+//! repeated failures lives on the account row (see `motcua_app::account::sign_in`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -9,11 +9,9 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use motcua_domain::catalog::{
-    DecisionAuthority, ProcedureData, ProcedureField, Publication, VersionStatus, checks,
-};
-use motcua_store::catalog::{self as store, VersionInput};
-use motcua_store::entity::procedure;
+use motcua_app::catalog::editing::{self, PublishIn};
+use motcua_app::catalog::{self as catalog, ProcedureRow, VersionInput};
+use motcua_domain::catalog::{ProcedureData, ProcedureField, VersionStatus, checks};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -69,7 +67,7 @@ pub struct ProcedurePage {
     corrected: bool,
 }
 
-pub fn item(p: procedure::Model) -> ProcedureItem {
+pub fn item(p: ProcedureRow) -> ProcedureItem {
     ProcedureItem {
         field_name: ProcedureField::parse(&p.field)
             .map(|f| f.label_vi().to_owned())
@@ -126,11 +124,11 @@ pub async fn list_procedures(
     }
     sq.offset = (page - 1) * per_page;
     sq.limit = per_page;
-    let store::SearchPage {
+    let catalog::SearchPage {
         rows,
         total,
         corrected,
-    } = store::search_page(&state.db, &sq).await?;
+    } = catalog::search_page(&state, &sq).await?;
     if page > 1 && sq.offset >= total {
         return Err(ApiError::Invalid(vec![FieldError::new(
             "page",
@@ -151,7 +149,7 @@ pub async fn list_procedures(
 
 /// The whole procedure as the public sees it, with its publication checks and version history.
 pub async fn procedure_json(state: &AppState, code: &str, editor: bool) -> ApiResult<Value> {
-    let (found, v) = store::shown(state.db.conn(), code, editor)
+    let (found, v) = catalog::shown(state, code, editor)
         .await?
         .ok_or(ApiError::NotFound)?;
     let shown = if editor {
@@ -161,7 +159,7 @@ pub async fn procedure_json(state: &AppState, code: &str, editor: bool) -> ApiRe
     };
     let cal = state.calendar();
     let checks = checks(&cal.working, &v.data, &v.publication);
-    let history = store::versions(state.db.conn(), found.procedure.id).await?;
+    let history = catalog::versions(state, found.procedure.id).await?;
     let mut out = serde_json::to_value(&v.data).map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(obj) = out.as_object_mut() {
         obj.insert("field_name".into(), json!(v.data.field.label_vi()));
@@ -196,35 +194,6 @@ pub async fn get_procedure(
     Ok(axum::Json(procedure_json(&state, &code, false).await?))
 }
 
-async fn agency_for(
-    state: &AppState,
-    data: &ProcedureData,
-) -> ApiResult<motcua_store::entity::agency::Model> {
-    motcua_store::org::find_agency(state.db.conn(), &data.agency)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Invalid(vec![FieldError::new(
-                "agency",
-                format!("không có cơ quan mã «{}»", data.agency),
-            )])
-        })
-}
-
-fn validated(mut data: ProcedureData) -> ApiResult<ProcedureData> {
-    data.normalise();
-    let problems = data.validate();
-    if problems.is_empty() {
-        Ok(data)
-    } else {
-        Err(ApiError::Invalid(
-            problems
-                .into_iter()
-                .map(|p| FieldError::new(p.field, p.message))
-                .collect(),
-        ))
-    }
-}
-
 /// Uploads a form or component template (PDF, DOCX, XLSX, ODT, ODS, DOC, XLS ≤ 10 MiB; the name's
 /// extension must agree with the bytes). The answer's `url` goes into a procedure's `forms[].url`
 /// or `components[].template_url`; the file is public once a published version links it.
@@ -240,28 +209,9 @@ pub async fn upload_procedure_file(
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    use motcua_domain::catalog::form_file::{FORM_LIMIT, FormFileType, form_url};
+    use motcua_domain::catalog::form_file::{FORM_LIMIT, form_url};
     let (name, bytes) = crate::multipart::read_one_file(&headers, body, FORM_LIMIT).await?;
-    let name = crate::multipart::upload_name(&name);
-    if bytes.is_empty() {
-        return Err(ApiError::Invalid(vec![FieldError::new("file", "tệp rỗng")]));
-    }
-    let Some(kind) = FormFileType::of(&name, &bytes[..bytes.len().min(16)]) else {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "file",
-            "biểu mẫu phải là tệp PDF, DOCX, XLSX, ODT, ODS, DOC hoặc XLS có nội dung đúng với đuôi tên tệp",
-        )]));
-    };
-    let m = motcua_store::portal::store_media(
-        &state.db,
-        &caller.actor().audit_ctx(),
-        caller.user.agency_id,
-        "form",
-        kind.content_type(),
-        &name,
-        &bytes,
-    )
-    .await?;
+    let m = editing::upload_form_file(&state, &caller.actor(), &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({
@@ -280,26 +230,8 @@ pub async fn create_procedure(
     caller: Api<ManageCatalog>,
     ApiJson(data): ApiJson<ProcedureData>,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    let data = validated(data)?;
-    if store::find(state.db.conn(), data.code.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::Conflict(format!(
-            "Thủ tục {} đã có; dùng PUT để sửa.",
-            data.code
-        )));
-    }
-    let code = data.code.to_string();
-    let json = write_with_status(
-        &state,
-        &caller,
-        &code,
-        data,
-        VersionStatus::Draft,
-        Publication::default(),
-    )
-    .await?;
+    let code = editing::create(&state, &caller.caller.actor(), data).await?;
+    let json = axum::Json(procedure_json(&state, &code, true).await?);
     Ok((StatusCode::CREATED, json))
 }
 
@@ -313,39 +245,8 @@ pub async fn update_procedure(
     ApiPath(code): ApiPath<String>,
     ApiJson(data): ApiJson<ProcedureData>,
 ) -> ApiResult<axum::Json<Value>> {
-    let data = validated(data)?;
-    if data.code.as_str() != code.trim() {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "code",
-            "mã trong nội dung khác mã trong đường dẫn",
-        )]));
-    }
-    let found = store::find(state.db.conn(), &code)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if found.procedure.agency_organ != data.agency {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "agency",
-            format!(
-                "thủ tục {} thuộc cơ quan {}; không chuyển được sang cơ quan khác",
-                data.code, found.procedure.agency_organ
-            ),
-        )]));
-    }
-    if found.procedure.status == VersionStatus::Abolished.code()
-        && found.latest.status == VersionStatus::Abolished.code()
-    {
-        return Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()));
-    }
-    write_with_status(
-        &state,
-        &caller,
-        &code,
-        data,
-        VersionStatus::Draft,
-        Publication::default(),
-    )
-    .await
+    editing::update(&state, &caller.caller.actor(), &code, data).await?;
+    Ok(axum::Json(procedure_json(&state, &code, true).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -371,88 +272,14 @@ pub async fn publish_procedure(
     ApiPath(code): ApiPath<String>,
     ApiJson(req): ApiJson<PublishRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let mut errors = Vec::new();
-    let authority = DecisionAuthority::parse(&req.decision_authority);
-    if authority.is_none() {
-        errors.push(FieldError::new(
-            "decision_authority",
-            "minister, deputy_minister hoặc other",
-        ));
-    }
-    if req.decision_number.trim().is_empty() {
-        errors.push(FieldError::new(
-            "decision_number",
-            "số quyết định công bố bắt buộc",
-        ));
-    }
-    let publication = Publication {
-        decision_number: Some(req.decision_number.trim().to_owned()),
-        decision_date: Some(req.decision_date),
-        decision_authority: authority,
-        effective_date: Some(req.effective_date),
-        published_at: Some(chrono::Utc::now()),
+    let p = PublishIn {
+        decision_number: req.decision_number,
+        decision_date: req.decision_date,
+        decision_authority: req.decision_authority,
+        effective_date: req.effective_date,
     };
-    errors.extend(
-        publication
-            .problems()
-            .into_iter()
-            .map(|(f, m)| FieldError::new(f, m)),
-    );
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    run_transition(
-        &state,
-        &caller,
-        &code,
-        store::Transition::Publish(publication),
-    )
-    .await
-}
-
-/// Publish or abolish through the store's one-transaction move, mapping its refusals.
-async fn run_transition(
-    state: &AppState,
-    caller: &Api<ManageCatalog>,
-    code: &str,
-    t: store::Transition,
-) -> ApiResult<axum::Json<Value>> {
-    match store::transition(&state.db, &caller.caller.actor().audit_ctx(), code, t).await {
-        Ok(()) => Ok(axum::Json(procedure_json(state, code, true).await?)),
-        Err(store::TransitionError::NotFound) => Err(ApiError::NotFound),
-        Err(store::TransitionError::NoDraft) => Err(ApiError::Conflict(
-            "Không có bản dự thảo để công bố.".into(),
-        )),
-        Err(store::TransitionError::AlreadyAbolished) => {
-            Err(ApiError::Conflict("Thủ tục đã bị bãi bỏ.".into()))
-        }
-        Err(store::TransitionError::Store(e)) => Err(e.into()),
-    }
-}
-
-/// Write `data` as a version with `status` and `publication`, audited, and answer the procedure.
-async fn write_with_status(
-    state: &AppState,
-    caller: &Api<ManageCatalog>,
-    code: &str,
-    data: ProcedureData,
-    status: VersionStatus,
-    publication: Publication,
-) -> ApiResult<axum::Json<Value>> {
-    let agency = agency_for(state, &data).await?;
-    let input = VersionInput {
-        data,
-        status,
-        publication,
-    };
-    store::upsert(
-        &state.db,
-        &caller.caller.actor().audit_ctx(),
-        &agency,
-        &input,
-    )
-    .await?;
-    Ok(axum::Json(procedure_json(state, code, true).await?))
+    editing::publish(&state, &caller.caller.actor(), &code, &p).await?;
+    Ok(axum::Json(procedure_json(&state, &code, true).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -472,20 +299,15 @@ pub async fn abolish_procedure(
     ApiPath(code): ApiPath<String>,
     ApiJson(req): ApiJson<AbolishRequest>,
 ) -> ApiResult<axum::Json<Value>> {
-    let number = req.decision_number.trim().to_owned();
-    if number.is_empty()
-        || number.chars().count() > motcua_domain::catalog::publication::MAX_DECISION_NUMBER
-    {
-        return Err(ApiError::Invalid(vec![FieldError::new(
-            "decision_number",
-            "số quyết định bãi bỏ bắt buộc, tối đa 64 ký tự",
-        )]));
-    }
-    let t = store::Transition::Abolish {
-        decision_number: number,
-        decision_date: req.decision_date,
-    };
-    run_transition(&state, &caller, &code, t).await
+    editing::abolish(
+        &state,
+        &caller.caller.actor(),
+        &code,
+        &req.decision_number,
+        req.decision_date,
+    )
+    .await?;
+    Ok(axum::Json(procedure_json(&state, &code, true).await?))
 }
 
 /// Import a whole catalogue file (admins): CSV, XLSX or JSON by `Content-Type`. All or nothing:
@@ -517,18 +339,8 @@ pub async fn import_procedures(
             publication: e.publication,
         })
         .collect();
-    match store::import(&state.db, &caller.caller.actor().audit_ctx(), &inputs, &|_| {}).await {
-        Ok(report) => Ok(axum::Json(json!(report))),
-        Err(store::ImportError::UnknownAgency(list)) => Err(ApiError::ImportRejected(json!(list
-            .into_iter()
-            .map(|(i, organ)| json!({"row": i + 1, "column": "agency", "message": format!("không có cơ quan mã «{organ}»")}))
-            .collect::<Vec<_>>()))),
-        Err(store::ImportError::AgencyChanged(list)) => Err(ApiError::ImportRejected(json!(list
-            .into_iter()
-            .map(|(i, code)| json!({"row": i + 1, "column": "agency", "message": format!("thủ tục {code} đã thuộc cơ quan khác")}))
-            .collect::<Vec<_>>()))),
-        Err(store::ImportError::Store(e)) => Err(e.into()),
-    }
+    let report = editing::import(&state, &caller.caller.actor(), &inputs).await?;
+    Ok(axum::Json(json!(report)))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -555,17 +367,15 @@ pub async fn export_procedures(
             ApiError::Invalid(vec![FieldError::new("format", "csv, xlsx hoặc json")])
         })?,
     };
-    let versions = store::all_latest(state.db.conn()).await?;
-    let entries = versions
-        .iter()
-        .map(|v| {
-            store::version_input(v).map(|i| Entry {
-                status: i.status,
-                publication: i.publication,
-                data: i.data,
-            })
+    let entries: Vec<Entry> = editing::latest_versions(&state)
+        .await?
+        .into_iter()
+        .map(|i| Entry {
+            status: i.status,
+            publication: i.publication,
+            data: i.data,
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
     let bytes = write(&entries, format).map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
     let ext = match format {
         Format::Csv => "csv",

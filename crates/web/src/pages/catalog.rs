@@ -9,10 +9,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use motcua_app::catalog;
 use motcua_app::catalog::{parse_filters, processing_label};
 use motcua_domain::access::{self, Permission};
 use motcua_domain::catalog::{OnlineClass, ProcedureData, ProcedureField, VersionStatus, checks};
-use motcua_store::catalog as store;
 use serde::Deserialize;
 
 pub struct Row {
@@ -101,7 +101,7 @@ pub async fn list(
         Ok(mut sq) => {
             sq.offset = (page - 1) * PER_PAGE;
             sq.limit = PER_PAGE;
-            let found = store::search_page(&state.db, &sq).await?;
+            let found = catalog::search_page(&state, &sq).await?;
             (
                 found.rows,
                 found.total,
@@ -233,7 +233,7 @@ pub async fn detail(
         .0
         .as_ref()
         .is_some_and(|c| access::allows(c.role, Permission::ManageCatalog));
-    let (_, v) = store::shown(state.db.conn(), &code, editor)
+    let (_, v) = catalog::shown(&state, &code, editor)
         .await?
         .ok_or(PageError::NotFound)?;
     let cal = state.calendar();
@@ -324,7 +324,7 @@ pub async fn qr(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> PageResult<Response> {
-    let found = store::find(state.db.conn(), &code)
+    let found = catalog::find(&state, &code)
         .await?
         .ok_or(PageError::NotFound)?;
     // Only what the public may see has a public QR code.
@@ -383,11 +383,10 @@ pub async fn checks_page(
 ) -> PageResult<Response> {
     let l = Layout::build(&state, &viewer, &csrf, "/admin/catalog").await;
     let cal = state.calendar();
-    let versions = store::all_current(state.db.conn()).await?;
+    let versions = catalog::all_current(&state).await?;
     let (mut published, mut competent, mut timely, mut complete, mut drafts) = (0, 0, 0, 0, 0);
     let mut rows = Vec::new();
-    for v in &versions {
-        let input = store::version_input(v)?;
+    for input in versions {
         if input.status == VersionStatus::Draft {
             drafts += 1;
         }
@@ -435,22 +434,14 @@ pub async fn form_file(
     viewer: Viewer,
     Path(id): Path<uuid::Uuid>,
 ) -> PageResult<Response> {
-    use motcua_store::portal as media;
-    let m = media::media_meta(state.db.conn(), id)
-        .await?
-        .filter(|m| m.kind == "form")
-        .ok_or(PageError::NotFound)?;
-    let editor = viewer.0.as_ref().is_some_and(|c| {
-        c.user.agency_id == m.agency_id && access::allows(c.role, Permission::ManageCatalog)
-    });
-    if !editor && !store::form_linked(&state.db, id).await? {
-        return Err(PageError::NotFound);
-    }
-    let bytes = if m.size == 0 {
-        Vec::new()
-    } else {
-        media::media_bytes(state.db.conn(), id, 0, m.size as u64 - 1).await?
+    let viewer_may_edit = |agency_id: uuid::Uuid| {
+        viewer.0.as_ref().is_some_and(|c| {
+            c.user.agency_id == agency_id && access::allows(c.role, Permission::ManageCatalog)
+        })
     };
+    let (m, bytes, editor) = catalog::form_file(&state, id, viewer_may_edit)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let ext = m.file_name.rsplit('.').next().unwrap_or("bin");
     let disposition = format!(
         "attachment; filename=\"mau.{ext}\"; filename*=UTF-8''{}",
