@@ -273,14 +273,26 @@ pub async fn save(
     write: ArticleWrite,
     slug: &str,
 ) -> Result<Article, Error> {
+    if let Some((id, _)) = id
+        && super::article(app, id).await?.agency_id != actor.agency_id
+    {
+        return Err(Error::NotFound);
+    }
+    write_article(app, actor, id, write, slug).await
+}
+
+/// [`save`] once the article, if any, is known to be the actor's agency's.
+async fn write_article(
+    app: &App,
+    actor: &Actor,
+    id: Option<(Uuid, i64)>,
+    write: ArticleWrite,
+    slug: &str,
+) -> Result<Article, Error> {
     let ctx = actor.audit_ctx();
     let saved = match id {
         None => store::create_article(&app.db, &ctx, actor.agency_id, slug, write).await?,
         Some((id, version)) => {
-            let existing = super::article(app, id).await?;
-            if existing.agency_id != actor.agency_id {
-                return Err(Error::NotFound);
-            }
             store::update_article(&app.db, &ctx, id, version, write).await?;
             super::article(app, id).await?
         }
@@ -309,7 +321,7 @@ pub async fn update(app: &App, actor: &Actor, id: Uuid, req: &ArticleIn) -> Resu
     let (write, slug) = checked(app, actor.agency_id, req)
         .await?
         .map_err(Error::Invalid)?;
-    save(app, actor, Some((id, version)), write, &slug).await
+    write_article(app, actor, Some((id, version)), write, &slug).await
 }
 
 /// A media file's description (kind, type, size, digest), without its bytes.
