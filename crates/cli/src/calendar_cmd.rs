@@ -10,6 +10,12 @@ use motcua_domain::calendar::{RecordedDay, WorkDuration, WorkingCalendar, Workin
 use motcua_domain::time::VN_OFFSET;
 use serde_json::json;
 
+/// The calendar's recorded corrections (days swapped or added by decision), read from the database.
+pub async fn load_corrections(config: &motcua_app::Config) -> Result<Vec<RecordedDay>, Failure> {
+    let db = crate::connect(config).await?;
+    Ok(motcua_store::calendar::corrections(db.conn()).await?)
+}
+
 pub fn check_year(year: i32) -> Result<(), Failure> {
     if (MIN_YEAR..=MAX_YEAR).contains(&year) {
         Ok(())

@@ -11,8 +11,12 @@ mod demo;
 mod demo_catalog;
 mod demo_records;
 mod edxml_cmd;
+mod failure;
+mod history_cmd;
 mod pki_cmd;
 mod scorecard_cmd;
+mod serve_cmd;
+mod user_cmd;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -23,6 +27,11 @@ use motcua_store::{AuditCtx, Db, DbOptions, StoreError};
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use failure::Failure;
+use history_cmd::{demo_with_migrations, generate};
+use serve_cmd::serve;
+use user_cmd::user;
 
 #[derive(Parser)]
 #[command(
@@ -203,64 +212,6 @@ enum AuditCommand {
     Verify,
 }
 
-/// An error with the exit code it deserves.
-struct Failure {
-    code: u8,
-    message: String,
-}
-
-impl Failure {
-    fn input(message: impl Into<String>) -> Self {
-        Self {
-            code: 2,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<anyhow::Error> for Failure {
-    fn from(e: anyhow::Error) -> Self {
-        let unavailable = e.chain().any(|c| {
-            matches!(
-                c.downcast_ref::<StoreError>(),
-                Some(StoreError::Unavailable(_))
-            )
-        });
-        Self {
-            code: if unavailable { 3 } else { 1 },
-            message: format!("{e:#}"),
-        }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Self {
-        anyhow::Error::new(e).into()
-    }
-}
-
-/// A use case's error: storage faults keep their exit code (3 when the database is unreachable),
-/// refusals of the input exit 2 with their message.
-impl From<motcua_app::Error> for Failure {
-    fn from(e: motcua_app::Error) -> Self {
-        use motcua_app::Error as E;
-        match e {
-            E::Store(e) => e.into(),
-            E::Internal(e) => e.into(),
-            E::Invalid(problems) => Self::input(
-                problems
-                    .iter()
-                    .map(|p| format!("{}: {}", p.field, p.message))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-            E::Refused(why) | E::Stale(why) | E::Partner(why) => Self::input(why),
-            E::NotAllowed { reason, .. } => Self::input(reason),
-            other => anyhow::Error::new(other).into(),
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
@@ -348,7 +299,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             corrections,
         } => {
             let days = if corrections {
-                load_corrections(&config).await?
+                calendar_cmd::load_corrections(&config).await?
             } else {
                 Vec::new()
             };
@@ -369,7 +320,7 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
         } => {
             let hours = config.parsed_working_hours().map_err(Failure::input)?;
             let days = if corrections {
-                load_corrections(&config).await?
+                calendar_cmd::load_corrections(&config).await?
             } else {
                 Vec::new()
             };
@@ -443,171 +394,4 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             }
         }
     }
-}
-
-/// `demo --dossiers N --years Y --seed S`: the generated history, with a progress bar and a summary.
-async fn generate(db: &Db, config: &Config, args: &DemoArgs) -> Result<(), Failure> {
-    let hours = config.parsed_working_hours().map_err(Failure::input)?;
-    let corrections = motcua_store::calendar::corrections(db.conn()).await?;
-    let cal = motcua_domain::calendar::WorkingCalendar::build(
-        &motcua_domain::calendar::schedule::official_days(),
-        &corrections,
-        hours,
-    )
-    .map_err(|e| Failure::input(e.to_string()))?;
-    let opts = motcua_store::history::Options {
-        dossiers: args.dossiers,
-        years: args.years,
-        seed: args.seed,
-        now: chrono::Utc::now(),
-        chunk: 20_000,
-    };
-    let total = usize::try_from(args.dossiers).unwrap_or(usize::MAX);
-    let bar = catalog_cmd::progress_bar(total);
-    let started = std::time::Instant::now();
-    let report =
-        motcua_store::history::generate(db, &config.database_url, &cal, &opts, &run_id(), &|n| {
-            bar(usize::try_from(n).unwrap_or(usize::MAX));
-        })
-        .await?;
-    if report.already_present {
-        println!(
-            "a history with seed {} is already in the database: nothing generated",
-            args.seed
-        );
-        return Ok(());
-    }
-    let secs = started.elapsed().as_secs_f64();
-    println!(
-        "generated {} dossiers ({} events, {} open) over {} year(s), seed {}, in {:.1} s: {:.0} dossiers/s",
-        report.dossiers,
-        report.events,
-        report.open,
-        args.years,
-        args.seed,
-        secs,
-        report.dossiers as f64 / secs.max(1e-9)
-    );
-    Ok(())
-}
-
-/// `demo` on a new database applies the migrations first; on an older schema it asks for `migrate`.
-async fn demo_with_migrations(db: &Db, config: &Config) -> Result<(), Failure> {
-    let (applied, pending) = migration::status(db).await?;
-    if applied == 0 {
-        migrate(db).await?;
-    } else if pending > 0 {
-        return Err(Failure::input(format!(
-            "{pending} migration(s) pending: run `motcua migrate` first"
-        )));
-    }
-    demo::load(db, config, &run_id()).await
-}
-
-async fn serve(no_migrate: bool, with_demo: bool, config: Config) -> Result<(), Failure> {
-    let db = connect(&config).await?;
-    if !no_migrate {
-        let n = migrate(&db).await?;
-        if n > 0 {
-            tracing::info!(migrations = n, "applied pending migrations");
-        }
-    }
-    if with_demo && motcua_store::org::agencies(db.conn()).await?.is_empty() {
-        demo::load(&db, &config, &run_id()).await?;
-    }
-    tracing::info!(backend = db.backend().as_str(), "database ready");
-    let app = motcua_web::Application::bind(config.clone(), db)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
-    let addr = app.addr().context("no local address")?;
-    println!("motcua listening on http://{addr}");
-    app.run_until(shutdown_signal())
-        .await
-        .context("server stopped with an error")?;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
-    tracing::info!("shutting down");
-}
-
-async fn user(cmd: UserCommand, config: &Config) -> Result<(), Failure> {
-    match cmd {
-        UserCommand::Add {
-            email,
-            name,
-            role,
-            unit,
-            password_stdin: _,
-        } => {
-            let role = Role::parse(&role).map_err(|e| Failure::input(e.to_string()))?;
-            let email =
-                Email::parse(&email).map_err(|e| Failure::input(format!("--email: {e}")))?;
-            let name =
-                PersonName::parse(&name).map_err(|e| Failure::input(format!("--name: {e}")))?;
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .context("cannot read the password from standard input")?;
-            let password =
-                NewPassword::parse(&line).map_err(|e| Failure::input(format!("password: {e}")))?;
-            let db = connect(config).await?;
-            let unit_row = motcua_store::org::find_unit(db.conn(), &unit)
-                .await?
-                .ok_or_else(|| {
-                    Failure::input(format!("unknown unit «{unit}» (see `motcua unit list`)"))
-                })?;
-            if motcua_store::account::find_by_email(db.conn(), &email)
-                .await?
-                .is_some()
-            {
-                return Err(Failure::input("an account with this e-mail already exists"));
-            }
-            let new = motcua_store::account::NewUser {
-                unit: unit_row,
-                email,
-                name,
-                role,
-                password,
-            };
-            let user =
-                motcua_store::account::create_user(&db, &AuditCtx::system(run_id()), new).await?;
-            println!("{}", user.id);
-            Ok(())
-        }
-        UserCommand::Unlock { email } => {
-            let email =
-                Email::parse(&email).map_err(|e| Failure::input(format!("--email: {e}")))?;
-            let db = connect(config).await?;
-            let user = motcua_store::account::find_by_email(db.conn(), &email)
-                .await?
-                .ok_or_else(|| Failure::input("no account with this e-mail"))?;
-            motcua_store::account::unlock(&db, &AuditCtx::system(run_id()), user.id).await?;
-            println!("unlocked {}", user.id);
-            Ok(())
-        }
-    }
-}
-
-async fn load_corrections(
-    config: &Config,
-) -> Result<Vec<motcua_domain::calendar::RecordedDay>, Failure> {
-    let db = connect(config).await?;
-    Ok(motcua_store::calendar::corrections(db.conn()).await?)
 }
