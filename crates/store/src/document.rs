@@ -158,14 +158,10 @@ pub async fn issue(
         .await?
         .ok_or(StoreError::NotFound)?;
     if doc.status != "draft" {
-        return Err(StoreError::Conflict(
-            "văn bản đã được ban hành, đã có số".into(),
-        ));
+        return Err(StoreError::WrongState);
     }
     if doc.version != expected_version {
-        return Err(StoreError::Conflict(
-            "văn bản đã được người khác cập nhật; tải lại để xem".into(),
-        ));
+        return Err(StoreError::Stale);
     }
     let year = at.with_timezone(&VN_OFFSET).year();
     let number = next_number(db, &txn, doc.agency_id, year, &doc.series).await?;
@@ -496,14 +492,9 @@ pub async fn handle_incoming(
         return Err(StoreError::NotFound);
     }
     let from = doc.handling_status.clone().unwrap_or_default();
-    change
-        .step
-        .allowed_from(&from)
-        .map_err(|m| StoreError::Conflict(m.into()))?;
+    change.step.allowed_from(&from).map_err(StoreError::Rule)?;
     if doc.version != expected_version {
-        return Err(StoreError::Conflict(
-            "văn bản đã được người khác cập nhật; tải lại để xem".into(),
-        ));
+        return Err(StoreError::Stale);
     }
     let agency_id = doc.agency_id;
     let now = Utc::now();

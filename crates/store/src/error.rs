@@ -1,6 +1,7 @@
 //! The storage error. It names what happened in storage's terms and carries no text for a person:
 //! `motcua-app` says why in Vietnamese (`app::Error`), and `web` maps what reaches it to HTTP:
-//! `NotFound` 404, `Conflict`, `Stale`, `UploadsUnavailable`, `AlreadyRated` 409, `Unavailable`
+//! `NotFound` 404, `Conflict`, `Stale`, `WrongState`, `Rule`, `UploadsUnavailable`, `AlreadyRated`
+//! 409, `Unavailable`
 //! 503, `Full` 507, `Db` 500 (cause logged, never shown).
 
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
@@ -15,6 +16,15 @@ pub enum StoreError {
     /// The row changed since it was read (its version is not the one the writer expected).
     #[error("changed since read")]
     Stale,
+    /// The row is no longer in the state the write needs (a document issued before, so it has a
+    /// number and cannot be issued again); the use case says why in its terms.
+    #[error("not in the state this write needs")]
+    WrongState,
+    /// A rule of `motcua-domain`, checked inside the write transaction against the row as it is
+    /// now, refused the write; the reason is the domain's (a document's handling step out of order,
+    /// Decree 30/2020 art. 24).
+    #[error("refused by a rule: {0}")]
+    Rule(&'static str),
     /// An upload to attach does not exist, is of another agency or already belongs to a dossier.
     #[error("upload missing or already attached")]
     UploadsUnavailable,

@@ -47,10 +47,7 @@ pub struct NewPlan {
 /// plan for the same agency and year is refused.
 pub async fn create(db: &Db, ctx: &AuditCtx, new: NewPlan) -> Result<Plan> {
     if plan_of(db.conn(), new.agency_id, new.year).await?.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "đã có kế hoạch cải cách hành chính năm {}",
-            new.year
-        )));
+        return Err(StoreError::Conflict("plan: one per agency and year".into()));
     }
     let txn = db.begin_write().await?;
     let now = Utc::now();

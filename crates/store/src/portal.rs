@@ -186,9 +186,7 @@ pub async fn update_article(
         .await?
         .ok_or(StoreError::NotFound)?;
     if a.version != expected_version {
-        return Err(StoreError::Conflict(
-            "bài viết đã được người khác sửa; tải lại để xem bản mới".into(),
-        ));
+        return Err(StoreError::Stale);
     }
     let before = json!({"title": a.title, "status": a.status, "publish_at": a.publish_at});
     let version = a.version + 1;

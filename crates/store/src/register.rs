@@ -136,9 +136,7 @@ pub async fn update(
         .await?
         .ok_or(StoreError::NotFound)?;
     if item.version != expected_version {
-        return Err(StoreError::Conflict(
-            "mục này đã được người khác cập nhật; tải lại để xem".into(),
-        ));
+        return Err(StoreError::Stale);
     }
     let before = json!({"status": item.status, "actual_amount": item.actual_amount, "evidence": item.evidence,
         "title": item.title, "responsible_unit_id": item.responsible_unit_id, "due_date": item.due_date,

@@ -146,6 +146,8 @@ fn uncertain(e: &StoreError) -> StoreError {
         | StoreError::Conflict(_)
         | StoreError::NotFound
         | StoreError::Stale
+        | StoreError::WrongState
+        | StoreError::Rule(_)
         | StoreError::UploadsUnavailable
         | StoreError::AlreadyRated => StoreError::Db(why),
         StoreError::Unavailable(_) => StoreError::Unavailable(why),

@@ -128,9 +128,10 @@ async fn documents_from_draft_to_handling(backend: Backend) {
         Err(Error::NotFound)
     ));
 
-    // Issuing on a stale version is refused with the reason; on the right one it takes number 1.
+    // Issuing on a stale version is refused as stale, with the reason; on the right one it takes
+    // number 1.
     match draft::issue(&app, &officer, officer_scope, d.id, d.version + 1).await {
-        Err(Error::Refused(why)) => assert!(!why.is_empty()),
+        Err(Error::Stale(why)) => assert_eq!(why, document::CHANGED_SINCE_READ),
         other => panic!("a stale issue is not refused: {other:?}"),
     }
     let issued = draft::issue(&app, &officer, officer_scope, d.id, d.version)
@@ -146,6 +147,11 @@ async fn documents_from_draft_to_handling(backend: Backend) {
         d.code.as_deref(),
         Some(format!("01/{}", d.notation).as_str())
     );
+    // Issued once, it cannot be issued again, even at its current version.
+    match draft::issue(&app, &officer, officer_scope, d.id, d.version).await {
+        Err(Error::Refused(why)) => assert_eq!(why, document::ALREADY_ISSUED),
+        other => panic!("a second issue is not refused: {other:?}"),
+    }
     // Without drafted content there is nothing to sign, and the refusal says so.
     match draft::sign(&app, &officer, officer_scope, d.id).await {
         Err(Error::Refused(why)) => assert!(why.contains("nội dung"), "{why}"),

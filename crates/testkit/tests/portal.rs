@@ -402,6 +402,12 @@ async fn portal_story(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(r.status(), 409);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "conflict", "{body}");
+    assert_eq!(
+        body["error"]["message"], "bài viết đã được người khác sửa; tải lại để xem bản mới",
+        "a stale edit says so (not that the article is a duplicate): {body}"
+    );
     assert!(
         count(
             &app.db,

@@ -79,6 +79,13 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     assert_eq!(s, 201, "{plan}");
     let (s, _) = post(&app, &officer, "/api/v1/plans", json!({"year": year + 1})).await;
     assert_eq!(s, 403, "an officer does not keep the plan");
+    let (s, again) = post(&app, &office, "/api/v1/plans", json!({"year": year})).await;
+    assert_eq!(s, 409, "one plan per year: {again}");
+    assert_eq!(
+        again["error"]["message"],
+        format!("đã có kế hoạch cải cách hành chính năm {year}"),
+        "{again}"
+    );
 
     let t11 = target(&app, &office, year, "T1.1").await;
     assert_eq!(
@@ -279,7 +286,7 @@ async fn registers_feed_the_scorecard(backend: Backend) {
         done["confirmed_by"].is_string() && done["confirmed_at"].is_string(),
         "{done}"
     );
-    let (s, _) = post(
+    let (s, body) = post(
         &app,
         &leader,
         &record,
@@ -287,6 +294,14 @@ async fn registers_feed_the_scorecard(backend: Backend) {
     )
     .await;
     assert_eq!(s, 409, "stale version");
+    assert_eq!(
+        (&body["error"]["code"], &body["error"]["message"]),
+        (
+            &json!("conflict"),
+            &json!("mục này đã được người khác cập nhật; tải lại để xem")
+        ),
+        "{body}"
+    );
     let t11 = target(&app, &office, year, "T1.1").await;
     assert_eq!(
         (t11["numerator"].as_f64(), t11["denominator"].as_f64()),

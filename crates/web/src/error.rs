@@ -211,6 +211,13 @@ fn store_parts(e: &StoreError) -> (StatusCode, &'static str, String, Value) {
             "Dữ liệu đã được người khác cập nhật; tải lại để xem trạng thái mới.".into(),
             Value::Null,
         ),
+        StoreError::WrongState => (
+            StatusCode::CONFLICT,
+            "conflict",
+            "Dữ liệu đã ở trạng thái khác; tải lại để xem trạng thái mới.".into(),
+            Value::Null,
+        ),
+        StoreError::Rule(why) => (StatusCode::CONFLICT, "conflict", (*why).into(), Value::Null),
         StoreError::UploadsUnavailable => (
             StatusCode::CONFLICT,
             "conflict",
@@ -467,6 +474,24 @@ mod tests {
                 Value::Null,
             ),
             (
+                AppError::Store(StoreError::Stale),
+                409,
+                "conflict",
+                Value::Null,
+            ),
+            (
+                AppError::Store(StoreError::WrongState),
+                409,
+                "conflict",
+                Value::Null,
+            ),
+            (
+                AppError::Store(StoreError::Rule("không đúng thứ tự")),
+                409,
+                "conflict",
+                Value::Null,
+            ),
+            (
                 AppError::Internal(anyhow::anyhow!("cause")),
                 500,
                 "internal_error",
@@ -482,6 +507,13 @@ mod tests {
 
     #[test]
     fn a_use_case_message_reaches_the_client_unchanged() {
+        assert_eq!(
+            api(AppError::Store(StoreError::Rule(
+                "văn bản đã được xử lý xong"
+            )))
+            .2,
+            "văn bản đã được xử lý xong"
+        );
         assert_eq!(
             api(AppError::Refused("đã đánh giá".into())).2,
             "đã đánh giá"

@@ -73,11 +73,19 @@ pub async fn pdf(app: &App, actor: &Actor, scope: Scope, id: Uuid) -> Result<(Do
     Ok((d, file.content))
 }
 
-/// A storage error of a document step, keeping the reason of a refused one (the store's
-/// conflicts on documents name the rule: a step out of order, a changed version).
+/// The reason when a document changed since the actor read it.
+pub const CHANGED_SINCE_READ: &str = "văn bản đã được người khác cập nhật; tải lại để xem";
+/// The reason when a document to issue was issued before (it has its number).
+pub const ALREADY_ISSUED: &str = "văn bản đã được ban hành, đã có số";
+
+/// A storage error of a document's write said in the use case's terms: a changed version, a
+/// document issued before, a handling step the domain refuses now (its reason,
+/// `HandlingStep::allowed_from`).
 pub fn refusal(e: StoreError) -> Error {
     match e {
-        StoreError::Conflict(why) => Error::Refused(why),
+        StoreError::Stale => Error::Stale(CHANGED_SINCE_READ.into()),
+        StoreError::WrongState => Error::Refused(ALREADY_ISSUED.into()),
+        StoreError::Rule(why) => Error::Refused(why.into()),
         e => Error::Store(e),
     }
 }
@@ -85,4 +93,26 @@ pub fn refusal(e: StoreError) -> Error {
 /// Trimmed and in Unicode NFC, as every text the user typed is stored.
 fn nfc(s: &str) -> String {
     motcua_domain::catalog::fold::nfc(s.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_write_refused_by_the_store_is_said_in_the_use_case_terms() {
+        assert!(matches!(refusal(StoreError::Stale), Error::Stale(m) if m == CHANGED_SINCE_READ));
+        assert!(
+            matches!(refusal(StoreError::WrongState), Error::Refused(m) if m == ALREADY_ISSUED)
+        );
+        assert!(matches!(
+            refusal(StoreError::Rule("văn bản đã được xử lý xong")),
+            Error::Refused(m) if m == "văn bản đã được xử lý xong"
+        ));
+        // A unique constraint's name is storage's business, never the user's message.
+        assert!(matches!(
+            refusal(StoreError::Conflict("document_number".into())),
+            Error::Store(StoreError::Conflict(_))
+        ));
+    }
 }

@@ -4,13 +4,16 @@
 //! named), their progress recorded with evidence files by the reform office or the leader of
 //! the responsible unit (M1), a counting status confirmed by who recorded it.
 
-use crate::{Actor, App, Error, OrgSnapshot, Problem, Result};
+use crate::{Actor, App, Error, OrgSnapshot, Problem, Result, StoreError};
 use chrono::NaiveDate;
 use motcua_domain::account::Role;
 use motcua_domain::plan::{Register, RegisterKind, register};
 use motcua_store::register as store;
 use serde_json::json;
 use uuid::Uuid;
+
+/// The reason when a register item changed since the actor read it.
+const ITEM_CHANGED: &str = "mục này đã được người khác cập nhật; tải lại để xem";
 
 pub use store::Item;
 
@@ -414,5 +417,8 @@ pub async fn record(app: &App, actor: &Actor, id: Uuid, req: &ProgressIn) -> Res
         },
     )
     .await
-    .map_err(crate::document::refusal)
+    .map_err(|e| match e {
+        StoreError::Stale => Error::Stale(ITEM_CHANGED.into()),
+        e => Error::Store(e),
+    })
 }

@@ -3,7 +3,7 @@
 //! added or changed with the reason beside the field; and the dossiers behind a dossier figure.
 
 use super::scorecard::seed_plan;
-use crate::{Actor, App, Error, Problem, Result};
+use crate::{Actor, App, Error, Problem, Result, StoreError};
 use motcua_domain::plan::{Field, Measure, source_known};
 use motcua_store::plan as store;
 use uuid::Uuid;
@@ -73,9 +73,16 @@ pub async fn create_plan(
             })
             .collect();
     }
+    let year = new.year;
     let plan = store::create(&app.db, &actor.audit_ctx(), new)
         .await
-        .map_err(crate::document::refusal)?;
+        .map_err(|e| match e {
+            // One plan per agency and year.
+            StoreError::Conflict(_) => {
+                Error::Refused(format!("đã có kế hoạch cải cách hành chính năm {year}"))
+            }
+            e => Error::Store(e),
+        })?;
     with_targets(app, plan).await
 }
 

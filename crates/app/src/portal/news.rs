@@ -2,11 +2,14 @@
 //! stored as draft, scheduled or published; media uploads recognised by their bytes. Shared by
 //! the API (`web::api::news`), the editor's pages (`web::pages::news`) and the demo.
 
-use crate::{Actor, App, Error, Problem};
+use crate::{Actor, App, Error, Problem, StoreError};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use motcua_domain::portal::{self, ArticleInput, MediaType};
 use motcua_store::portal as store;
 use uuid::Uuid;
+
+/// The reason when an article changed since the editor read it.
+const ARTICLE_CHANGED: &str = "bài viết đã được người khác sửa; tải lại để xem bản mới";
 
 pub use store::{Article, ArticleFilter, ArticleWrite, Category, Media};
 
@@ -293,7 +296,12 @@ async fn write_article(
     let saved = match id {
         None => store::create_article(&app.db, &ctx, actor.agency_id, slug, write).await?,
         Some((id, version)) => {
-            store::update_article(&app.db, &ctx, id, version, write).await?;
+            store::update_article(&app.db, &ctx, id, version, write)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Stale => Error::Stale(ARTICLE_CHANGED.into()),
+                    e => Error::Store(e),
+                })?;
             super::article(app, id).await?
         }
     };

@@ -191,7 +191,9 @@ pub(super) async fn file_in(
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
     let seq = next_sequence(db, txn, new.agency_id, &day_key).await?;
     let code = DossierCode::new(organ, local_day, seq)
-        .ok_or_else(|| StoreError::Conflict("hết số hồ sơ trong ngày".into()))?
+        .ok_or_else(|| {
+            StoreError::Conflict("dossier_sequence: the day's numbers are used up".into())
+        })?
         .to_string();
     let id = Uuid::now_v7();
     let components = json!(
@@ -276,8 +278,10 @@ pub(super) async fn file_in(
     })
     .await?;
     write_outbox(txn, new.agency_id, id, now, &(new.messages)(&model)).await?;
-    let channel = motcua_domain::catalog::procedure::Channel::parse(&new.channel)
-        .ok_or_else(|| StoreError::Conflict(format!("kênh «{}» không hợp lệ", new.channel)))?;
+    let channel =
+        motcua_domain::catalog::procedure::Channel::parse(&new.channel).ok_or_else(|| {
+            StoreError::Conflict(format!("dossier.channel: unknown channel {}", new.channel))
+        })?;
     let key = StatKey {
         agency_id: new.agency_id,
         unit_id: new.unit_id,
