@@ -11,10 +11,13 @@ use motcua_domain::catalog::procedure::{Channel, ProcedureData};
 use motcua_domain::dossier::state::DossierState;
 use motcua_domain::time::{from_local, to_local};
 use motcua_store::dossier::{self as store, Applicant, Filed, NewDossier, NewMessage};
-use motcua_store::entity::dossier;
+use motcua_store::entity::{dossier, procedure};
 use serde::Deserialize;
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
+
+mod checks;
 
 /// Applicant data as filed: personal data (Decree 13/2023); `Debug` shows the kind only.
 #[derive(Clone, Deserialize)]
@@ -192,262 +195,22 @@ pub async fn prepare(
 ) -> Result<NewDossier> {
     let mut errors = Vec::new();
     let now = app.now();
-    let procedure = match motcua_domain::catalog::ProcedureCode::parse(&req.procedure_code) {
-        Ok(code) => motcua_store::catalog::procedure_row(app.db.conn(), code.as_str())
-            .await?
-            .filter(|p| p.published),
-        Err(e) => {
-            errors.push(Problem::new("procedure_code", e));
-            None
-        }
-    };
-    let shown = match procedure {
-        Some(p) => app
-            .version_data(p.current_version_id)
-            .await?
-            .map(|data| (p, data)),
-        None => None,
-    };
-    if shown.is_none() && errors.is_empty() {
-        errors.push(Problem::new(
-            "procedure_code",
-            "không có thủ tục này trong danh mục đang công bố",
-        ));
-    }
+    let shown = checks::procedure(app, &req.procedure_code, &mut errors).await?;
     let data: Option<&ProcedureData> = shown.as_ref().map(|(_, v)| v.as_ref());
-
-    // The channel: applicants file online; the desk files at the counter or by post.
     let channel = Channel::parse(req.channel.trim());
-    match (channel, actor.role) {
-        (None, _) => errors.push(Problem::new(
-            "channel",
-            "kênh nộp phải là online, counter hoặc postal",
-        )),
-        (Some(Channel::Online), Role::Applicant) => {}
-        (Some(Channel::Counter | Channel::Postal), r)
-            if access::allows(r, Permission::FileAtDesk) => {}
-        (Some(c), _) => errors.push(Problem::new(
-            "channel",
-            format!(
-                "tài khoản này không được nộp hồ sơ qua kênh «{}»",
-                c.label_vi()
-            ),
-        )),
-    }
-    if let (Some(c), Some(d)) = (channel, data)
-        && !d.channels.contains(&c)
-    {
-        errors.push(Problem::new(
-            "channel",
-            format!("thủ tục này không nhận hồ sơ qua kênh «{}»", c.label_vi()),
-        ));
-    }
-
-    // The applicant.
-    let a = &req.applicant;
-    let kind = a.kind.trim();
-    if kind != "citizen" && kind != "business" {
-        errors.push(Problem::new(
-            "applicant.kind",
-            "đối tượng phải là citizen (công dân) hoặc business (doanh nghiệp, tổ chức)",
-        ));
-    }
-    let name = nfc(&a.name);
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(Problem::new(
-            "applicant.name",
-            "họ tên (hoặc tên tổ chức) bắt buộc, tối đa 200 ký tự",
-        ));
-    }
-    if !valid_id(kind, &a.id_number) {
-        errors.push(Problem::new(
-            "applicant.id_number",
-            if kind == "business" {
-                "mã số doanh nghiệp gồm 10 chữ số (chi nhánh: 10 chữ số, dấu gạch, 3 chữ số)"
-            } else {
-                "số định danh cá nhân gồm 12 chữ số"
-            },
-        ));
-    }
-    if !valid_phone(&a.phone) {
-        errors.push(Problem::new(
-            "applicant.phone",
-            "số điện thoại gồm 10 chữ số, bắt đầu bằng 0",
-        ));
-    }
-    let email = a.email.trim().to_lowercase();
+    checks::channel(channel, actor.role, data, &mut errors);
     let return_channel = Channel::parse(req.return_channel.trim());
-    let email_needed = channel == Some(Channel::Online) || return_channel == Some(Channel::Online);
-    if (!email.is_empty() || email_needed) && !valid_email(&email) {
-        errors.push(Problem::new(
-            "applicant.email",
-            if email.is_empty() {
-                "thư điện tử bắt buộc khi nộp hoặc nhận kết quả trực tuyến"
-            } else {
-                "thư điện tử không đúng dạng"
-            },
-        ));
-    }
-    let address = nfc(&a.address);
-    if address.chars().count() > 500 {
-        errors.push(Problem::new(
-            "applicant.address",
-            "địa chỉ tối đa 500 ký tự",
-        ));
-    }
-
-    // How the result comes back.
+    let applicant = checks::applicant(&req.applicant, channel, return_channel, &mut errors);
     let return_address = req.return_address.as_deref().map(nfc).unwrap_or_default();
-    match return_channel {
-        None => errors.push(Problem::new(
-            "return_channel",
-            "cách nhận kết quả phải là online, counter hoặc postal",
-        )),
-        Some(Channel::Postal) => {
-            if data.is_some_and(|d| !d.postal_return) {
-                errors.push(Problem::new(
-                    "return_channel",
-                    "thủ tục này không trả kết quả qua bưu chính",
-                ));
-            }
-            if return_address.is_empty() || return_address.chars().count() > 500 {
-                errors.push(Problem::new(
-                    "return_address",
-                    "địa chỉ nhận kết quả qua bưu chính bắt buộc (tối đa 500 ký tự)",
-                ));
-            }
-        }
-        Some(Channel::Online) => {
-            if data.is_some_and(|d| {
-                d.result_kind == motcua_domain::catalog::procedure::ResultKind::Paper
-            }) {
-                errors.push(Problem::new(
-                    "return_channel",
-                    "kết quả của thủ tục này là bản giấy; chọn nhận tại Bộ phận Một cửa hoặc qua bưu chính",
-                ));
-            }
-        }
-        Some(Channel::Counter) => {}
-    }
-
-    // The components: known codes, each at most once; the required ones present; online filings
-    // carry a file for each (paper is received at the counter and by post).
-    let mut upload_ids = Vec::new();
-    if let Some(d) = data {
-        let mut seen = Vec::new();
-        for (i, c) in req.components.iter().enumerate() {
-            let code = c.code.trim();
-            if !d.components.iter().any(|k| k.code == code) {
-                errors.push(Problem::new(
-                    format!("components[{i}].code"),
-                    format!("thủ tục không có thành phần hồ sơ «{code}»"),
-                ));
-            } else if seen.contains(&code) {
-                errors.push(Problem::new(
-                    format!("components[{i}].code"),
-                    format!("thành phần «{code}» bị lặp"),
-                ));
-            }
-            seen.push(code);
-            if c.upload_ids.len() > 20 {
-                errors.push(Problem::new(
-                    format!("components[{i}].upload_ids"),
-                    "tối đa 20 tệp cho một thành phần",
-                ));
-            }
-            upload_ids.extend(c.upload_ids.iter().copied());
-        }
-        for k in d.components.iter().filter(|k| k.required) {
-            let given = req.components.iter().find(|c| c.code.trim() == k.code);
-            let missing = match given {
-                None => true,
-                Some(c) => channel == Some(Channel::Online) && c.upload_ids.is_empty(),
-            };
-            if missing {
-                errors.push(Problem::new(
-                    format!("components.{}", k.code),
-                    format!("thiếu thành phần bắt buộc: {}", k.name),
-                ));
-            }
-        }
-    }
-    if !upload_ids.is_empty() {
-        let metas = store::upload_meta(app.db.conn(), &upload_ids).await?;
-        for id in &upload_ids {
-            match metas.iter().find(|m| m.id == *id) {
-                Some(m)
-                    if m.agency_id == actor.agency_id
-                        && m.owner_id == Some(actor.account_id)
-                        && m.dossier_id.is_none() => {}
-                _ => errors.push(Problem::new(
-                    "components",
-                    format!("tệp {id} không tồn tại, không phải của tài khoản này hoặc đã thuộc hồ sơ khác"),
-                )),
-            }
-        }
-        let mut sorted = upload_ids.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        if sorted.len() != upload_ids.len() {
-            errors.push(Problem::new(
-                "components",
-                "một tệp chỉ gắn vào một thành phần",
-            ));
-        }
-    }
-
-    // The legal receipt time: now, or for post the hand-over time.
-    let mut received_at = now;
-    let mut postal_receipt_no = None;
-    let mut fees = 0i64;
-    let mut event_data = json!({});
-    match (channel, &req.postal) {
-        (Some(Channel::Postal), None) => errors.push(Problem::new(
-            "postal",
-            "hồ sơ qua bưu chính cần biên bản giao nhận (số phiếu gửi, thời điểm giao nhận)",
-        )),
-        (Some(Channel::Postal), Some(p)) => {
-            let no = p.receipt_no.trim();
-            if no.is_empty() || no.len() > 40 {
-                errors.push(Problem::new(
-                    "postal.receipt_no",
-                    "số phiếu gửi bắt buộc, tối đa 40 ký tự",
-                ));
-            }
-            match DateTime::parse_from_rfc3339(p.handed_over_at.trim()) {
-                Ok(t) => {
-                    let t = t.with_timezone(&Utc);
-                    if t > now + chrono::Duration::minutes(5)
-                        || t < now - chrono::Duration::days(30)
-                    {
-                        errors.push(Problem::new(
-                            "postal.handed_over_at",
-                            "thời điểm giao nhận không được ở tương lai hoặc quá 30 ngày trước",
-                        ));
-                    }
-                    received_at = t.min(now);
-                }
-                Err(_) => errors.push(Problem::new(
-                    "postal.handed_over_at",
-                    "thời điểm giao nhận theo RFC 3339, ví dụ 2026-02-13T09:30:00+07:00",
-                )),
-            }
-            if !(0..=1_000_000_000).contains(&p.fees_vnd) {
-                errors.push(Problem::new(
-                    "postal.fees_vnd",
-                    "lệ phí thu hộ từ 0 đến 1.000.000.000 đồng",
-                ));
-            }
-            postal_receipt_no = Some(no.to_owned());
-            fees = p.fees_vnd;
-            event_data = json!({ "postal_receipt_no": no, "handed_over_at": received_at, "fees_vnd": p.fees_vnd });
-        }
-        (_, Some(_)) => errors.push(Problem::new(
-            "postal",
-            "biên bản giao nhận chỉ dùng cho hồ sơ qua bưu chính",
-        )),
-        _ => {}
-    }
+    checks::return_channel(return_channel, &return_address, data, &mut errors);
+    let upload_ids = checks::components(&req.components, data, channel, &mut errors);
+    checks::uploads(app, actor, &upload_ids, &mut errors).await?;
+    let checks::Receipt {
+        received_at,
+        postal_receipt_no,
+        fees,
+        event_data,
+    } = checks::receipt(channel, req.postal.as_ref(), now, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
@@ -512,14 +275,7 @@ pub async fn prepare(
         return_channel: return_channel.code().to_owned(),
         return_address: (!return_address.is_empty()).then_some(return_address),
         applicant_user_id: (actor.role == Role::Applicant).then_some(actor.account_id),
-        applicant: Applicant {
-            kind: kind.to_owned(),
-            name,
-            id_number: a.id_number.trim().to_owned(),
-            phone: a.phone.trim().to_owned(),
-            email,
-            address,
-        },
+        applicant,
         components: req
             .components
             .iter()
