@@ -1,7 +1,10 @@
 //! Golden answers: what the API and the pages answer for one fixed story (the same users,
 //! procedures and dossiers, the dossier clock set before every step), compared byte for byte with
-//! the files in `tests/golden/` after the values that differ from run to run (ids, look-up codes,
-//! CSRF tokens, seconds) are replaced by placeholders.
+//! the files in `tests/golden/` after the values that differ from run to run are replaced by
+//! placeholders: ids by `<uuid-N>`, numbered by first appearance in the story (so an answer naming
+//! another row than before differs); look-up codes, CSRF tokens, operation ids and the port;
+//! motcua's wall-clock stamps (any instant between the story's start and now) by `<wall-clock>`;
+//! the seconds of the dossier clock's instants by `<s>`, keeping whether they have a fraction.
 //!
 //! They pin the wire while the use cases move between crates (issue 17): a change of any field,
 //! status, header named here, or page text fails the test on both backends, against the same
@@ -29,10 +32,16 @@ struct Recorder {
     answers: Vec<(String, String)>,
     /// Values that differ between runs and are not ids (look-up codes), with their placeholder.
     volatile: Vec<(String, String)>,
+    /// Every UUID seen, in the order of its first appearance in the story: the same id is the same
+    /// `<uuid-N>` in every answer, so an answer naming the wrong row differs.
+    ids: Vec<String>,
+    /// When the story started on the wall clock: instants from then to now are motcua's own
+    /// stamps (a publication), not the dossier clock's.
+    started: DateTime<Utc>,
 }
 
 impl Recorder {
-    fn normalise(&self, text: &str) -> String {
+    fn normalise(&mut self, text: &str) -> String {
         let mut out = text.to_owned();
         for (value, placeholder) in &self.volatile {
             out = out.replace(value, placeholder);
@@ -41,20 +50,46 @@ impl Recorder {
             r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
         )
         .unwrap();
-        let out = uuid.replace_all(&out, "<uuid>");
-        // What motcua stamps with the wall clock, not the dossier clock (a publication).
-        let today = Utc::now().format("%Y-%m-%d");
-        let wall =
-            regex::Regex::new(&format!(r"{today}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?Z")).unwrap();
-        let out = wall.replace_all(&out, "<wall-clock>");
+        let ids = &mut self.ids;
+        let out = uuid.replace_all(&out, |c: &regex::Captures| {
+            let id = c[0].to_ascii_lowercase();
+            let n = match ids.iter().position(|x| *x == id) {
+                Some(i) => i + 1,
+                None => {
+                    ids.push(id);
+                    ids.len()
+                }
+            };
+            format!("<uuid-{n}>")
+        });
+        // What motcua stamps with the wall clock, not the dossier clock (a publication): any
+        // instant between the story's start and now, whatever the date (a run across midnight).
+        let (from, to) = (
+            self.started - chrono::Duration::seconds(2),
+            Utc::now() + chrono::Duration::seconds(2),
+        );
+        let instant =
+            regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+                .unwrap();
+        let out = instant.replace_all(
+            &out,
+            |c: &regex::Captures| match DateTime::parse_from_rfc3339(&c[0]) {
+                Ok(t) if (from..=to).contains(&t.with_timezone(&Utc)) => "<wall-clock>".to_owned(),
+                _ => c[0].to_owned(),
+            },
+        );
         // Operation ids (32 hex digits) are new for every request.
         let op = regex::Regex::new(r"\b[0-9a-f]{32}\b").unwrap();
         let out = op.replace_all(&out, "<operation-id>");
-        // The dossier clock reads the time set plus the time since: keep minutes, drop seconds.
+        // The dossier clock reads the time set plus the time since: keep minutes, hide the seconds,
+        // keep whether the instant has a fraction (its shape on the wire).
         let seconds =
             regex::Regex::new(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}):\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
                 .unwrap();
-        let out = seconds.replace_all(&out, "$1:<s>$3");
+        let out = seconds.replace_all(&out, |c: &regex::Captures| {
+            let fraction = if c.get(2).is_some() { ".<f>" } else { "" };
+            format!("{}:<s>{fraction}{}", &c[1], &c[3])
+        });
         // The register's year menu runs up to the wall clock's year.
         let years = regex::Regex::new(r#"(<select id="nam" name="nam">).*?(</select>)"#).unwrap();
         let out = years.replace_all(&out, "$1<years>$2");
@@ -187,6 +222,7 @@ async fn act(app: &TestApp, token: &str, code: &str, at: &str, body: Value) -> V
 }
 
 async fn the_wire_answers_as_recorded(backend: Backend) {
+    let started = Utc::now();
     let app = TestApp::spawn(backend).await;
     app.user("congdan@test.vn", Role::Applicant, "MOTCUA").await;
     app.user("motcua@test.vn", Role::DeskOfficer, "MOTCUA")
@@ -221,6 +257,8 @@ async fn the_wire_answers_as_recorded(backend: Backend) {
     let mut rec = Recorder {
         answers: Vec::new(),
         volatile: Vec::new(),
+        ids: Vec::new(),
+        started,
     };
     // The test server listens on a port of its own each run.
     rec.volatile.push((app.addr.to_string(), "<addr>".into()));
