@@ -10,7 +10,7 @@ use motcua_domain::account::Role;
 use motcua_domain::catalog::procedure::{Channel, ProcedureData};
 use motcua_domain::dossier::state::DossierState;
 use motcua_domain::time::{from_local, to_local};
-use motcua_store::dossier::{self as store, Applicant, Filed, NewDossier, NewMessage};
+use motcua_store::dossier::{self as store, Applicant, Filed, NewMessage};
 use motcua_store::entity::{dossier, procedure};
 use serde::Deserialize;
 use serde_json::json;
@@ -18,6 +18,10 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 mod checks;
+
+/// A filing checked and ready to write, as `prepare` returns it (the check-your-answers page
+/// shows it).
+pub use motcua_store::dossier::NewDossier;
 
 /// Applicant data as filed: personal data (Decree 13/2023); `Debug` shows the kind only.
 #[derive(Clone, Deserialize)]

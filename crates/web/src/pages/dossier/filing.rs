@@ -210,27 +210,14 @@ pub async fn file_post(
     if !may_file(&caller) {
         return Err(PageError::Forbidden);
     }
-    let (mut fields, files) = match read_multipart(&headers, body, state.config.upload_limit_bytes)
-        .await
-    {
+    let limit = state.config.upload_limit_bytes;
+    let (mut fields, files) = match read_multipart(&headers, body, limit).await {
         Ok(v) => v,
-        Err(ApiError::PayloadTooLarge) => {
-            return Ok(super::super::render_error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Tệp quá lớn",
-                &format!(
-                    "Mỗi tệp tối đa {} MB. Quay lại, chọn tệp nhỏ hơn (ví dụ quét ở độ phân giải thấp hơn) rồi gửi lại.",
-                    state.config.upload_limit_bytes / (1024 * 1024)
-                ),
-            ));
-        }
+        Err(ApiError::PayloadTooLarge) => return Ok(too_large(limit)),
         Err(e) => return Err(api_to_page(e)),
     };
-    verify_csrf(
-        &method,
-        &headers,
-        fields.get("csrf_token").map_or("", String::as_str),
-    )?;
+    let token = fields.get("csrf_token").map_or("", String::as_str);
+    verify_csrf(&method, &headers, token)?;
     let code = path
         .map(|Path(c)| c)
         .or(q.thu_tuc)
@@ -238,8 +225,71 @@ pub async fn file_post(
         .unwrap_or_default();
     let p = procedure_for_filing(&state, &code).await?;
     let desk = caller.role != Role::Applicant;
+    let mut errors = store_chosen_files(&state, &caller, &p, files, &mut fields).await?;
+    let form = form_of(&fields);
+    let req = request_of(&p, &form, &fields, desk);
+    let step = fields.get("step").cloned().unwrap_or_default();
+    if !errors.is_empty() {
+        // A refused file: say also what else is wrong, all at once.
+        if let Err(motcua_app::Error::Invalid(more)) =
+            svc::filing::prepare(&state, &caller.actor(), req, None).await
+        {
+            let more = field_errors(more).into_iter();
+            errors.extend(more.filter(|e| !e.field.starts_with("components")));
+        }
+    } else if step == "edit" {
+        let page = file_page(&state, &viewer, &csrf, &p, desk, form, &fields, Vec::new()).await;
+        return Ok(html(StatusCode::OK, &page));
+    } else {
+        let answered = if step == "submit" {
+            submit(&state, &caller, req, &fields).await?
+        } else {
+            let shown = Shown {
+                state: &state,
+                viewer: &viewer,
+                csrf: &csrf,
+                caller: &caller,
+                p: &p,
+                desk,
+            };
+            check_answers(shown, &form, &fields, req).await?
+        };
+        match answered {
+            Ok(response) => return Ok(response),
+            Err(e) => errors = e,
+        }
+    }
+    let errors = errors
+        .into_iter()
+        .map(|e| FieldError::new(page_field(&e.field), e.message))
+        .collect();
+    let page = file_page(&state, &viewer, &csrf, &p, desk, form, &fields, errors).await;
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// The page for a file over the upload limit.
+fn too_large(limit: usize) -> Response {
+    super::super::render_error_page(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Tệp quá lớn",
+        &format!(
+            "Mỗi tệp tối đa {} MB. Quay lại, chọn tệp nhỏ hơn (ví dụ quét ở độ phân giải thấp hơn) rồi gửi lại.",
+            limit / (1024 * 1024)
+        ),
+    )
+}
+
+/// Files chosen now are stored at once, so they are kept across a correction of other fields:
+/// each becomes `upload_{component}` (and its name) in `fields`; a refused one is a problem beside
+/// its component.
+async fn store_chosen_files(
+    state: &AppState,
+    caller: &Caller,
+    p: &ProcedureData,
+    files: Vec<(String, String, Vec<u8>)>,
+    fields: &mut HashMap<String, String>,
+) -> PageResult<Vec<FieldError>> {
     let mut errors = Vec::new();
-    // Files chosen now are stored at once (kept across a correction of other fields).
     for (field, name, bytes) in files {
         let Some(component) = field.strip_prefix("file_") else {
             continue;
@@ -251,119 +301,86 @@ pub async fn file_post(
             errors.push(FieldError::new(format!("upload_{component}"), m));
             continue;
         }
-        let m = svc::save_upload(&state, &caller.actor(), name, bytes)
+        let m = svc::save_upload(state, &caller.actor(), name, bytes)
             .await
             .map_err(app_to_page)?;
         fields.insert(format!("upload_{component}"), m.id.to_string());
         fields.insert(format!("upload_name_{component}"), m.file_name);
     }
-    let form = form_of(&fields);
-    let req = request_of(&p, &form, &fields, desk);
-    let step = fields.get("step").cloned().unwrap_or_default();
-    if step == "edit" && errors.is_empty() {
-        let page = file_page(&state, &viewer, &csrf, &p, desk, form, &fields, Vec::new()).await;
-        return Ok(html(StatusCode::OK, &page));
-    }
-    if errors.is_empty() {
-        let outcome: Result<(), Vec<FieldError>> = if step == "submit" {
-            let nonce = fields.get("nonce").cloned().unwrap_or_default();
-            let key = (!nonce.is_empty()).then(|| {
-                (
-                    format!("{}:page:{nonce}", caller.user.id),
-                    store::request_digest(nonce.as_bytes()),
-                )
-            });
-            match svc::filing::file(&state, &caller.actor(), req, key).await {
-                Ok(Filed::Created(d) | Filed::Replayed(d)) => {
-                    return Ok(Redirect::to(&format!("/ho-so/{}?moi=1", d.code)).into_response());
-                }
-                Ok(Filed::KeyReused) => {
-                    Err(vec![FieldError::new("components", "hồ sơ này đã được nộp")])
-                }
-                Err(motcua_app::Error::Invalid(e)) => Err(field_errors(e)),
-                Err(e) => return Err(app_to_page(e)),
-            }
-        } else {
-            match svc::filing::prepare(&state, &caller.actor(), req, None).await {
-                Ok(new) => {
-                    let mut rows = vec![
-                        (
-                            "Đối tượng".to_owned(),
-                            if form.kind == "business" {
-                                "Doanh nghiệp, tổ chức"
-                            } else {
-                                "Công dân"
-                            }
-                            .to_owned(),
-                        ),
-                        (
-                            "Họ tên / tên tổ chức".to_owned(),
-                            new.applicant.name.clone(),
-                        ),
-                        (
-                            "Số định danh / mã số doanh nghiệp".to_owned(),
-                            new.applicant.id_number.clone(),
-                        ),
-                        ("Điện thoại".to_owned(), new.applicant.phone.clone()),
-                        ("Thư điện tử".to_owned(), new.applicant.email.clone()),
-                        ("Địa chỉ".to_owned(), new.applicant.address.clone()),
-                        (
-                            "Kênh nộp".to_owned(),
-                            Channel::parse(&new.channel)
-                                .map_or("", Channel::label_vi)
-                                .to_owned(),
-                        ),
-                        (
-                            "Nhận kết quả".to_owned(),
-                            Channel::parse(&new.return_channel)
-                                .map_or("", Channel::label_vi)
-                                .to_owned(),
-                        ),
-                    ];
-                    if let Some(a) = &new.return_address {
-                        rows.push(("Địa chỉ nhận kết quả".to_owned(), a.clone()));
-                    }
-                    if let Some(no) = &new.postal_receipt_no {
-                        rows.push(("Số phiếu gửi".to_owned(), no.clone()));
-                    }
-                    let nonce = svc::new_lookup_code().map_err(app_to_page)?;
-                    let page = CheckPage {
-                        l: Layout::build(&state, &viewer, &csrf, "/ho-so").await,
-                        code: p.code.to_string(),
-                        procedure_name: p.name.clone(),
-                        desk,
-                        form,
-                        rows,
-                        components: components_of(&p, &fields, desk),
-                        due: format_vn(new.due_at),
-                        received: format_vn(new.received_at),
-                        nonce: format!("{nonce}{}", Uuid::now_v7().simple()),
-                    };
-                    return Ok(html(StatusCode::OK, &page));
-                }
-                Err(motcua_app::Error::Invalid(e)) => Err(field_errors(e)),
-                Err(e) => return Err(app_to_page(e)),
-            }
-        };
-        if let Err(e) = outcome {
-            errors = e;
+    Ok(errors)
+}
+
+/// `step=submit`: file (idempotent on the form's nonce) and go to the dossier, or the problems.
+async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    req: FileRequest,
+    fields: &HashMap<String, String>,
+) -> PageResult<Result<Response, Vec<FieldError>>> {
+    let nonce = fields.get("nonce").cloned().unwrap_or_default();
+    let key = (!nonce.is_empty()).then(|| {
+        (
+            format!("{}:page:{nonce}", caller.user.id),
+            store::request_digest(nonce.as_bytes()),
+        )
+    });
+    match svc::filing::file(state, &caller.actor(), req, key).await {
+        Ok(Filed::Created(d) | Filed::Replayed(d)) => {
+            Ok(Ok(
+                Redirect::to(&format!("/ho-so/{}?moi=1", d.code)).into_response()
+            ))
         }
-    } else {
-        // A refused file: say also what else is wrong, all at once.
-        if let Err(motcua_app::Error::Invalid(more)) =
-            svc::filing::prepare(&state, &caller.actor(), req, None).await
-        {
-            errors.extend(
-                field_errors(more)
-                    .into_iter()
-                    .filter(|e| !e.field.starts_with("components")),
-            );
-        }
+        Ok(Filed::KeyReused) => Ok(Err(vec![FieldError::new(
+            "components",
+            "hồ sơ này đã được nộp",
+        )])),
+        Err(motcua_app::Error::Invalid(e)) => Ok(Err(field_errors(e))),
+        Err(e) => Err(app_to_page(e)),
     }
-    let errors = errors
-        .into_iter()
-        .map(|e| FieldError::new(page_field(&e.field), e.message))
-        .collect();
-    let page = file_page(&state, &viewer, &csrf, &p, desk, form, &fields, errors).await;
-    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// What the check-your-answers page is shown with.
+struct Shown<'a> {
+    state: &'a AppState,
+    viewer: &'a Viewer,
+    csrf: &'a CsrfToken,
+    caller: &'a Caller,
+    p: &'a ProcedureData,
+    desk: bool,
+}
+
+/// `step=check`: the answers as they would be filed, with the appointment, or the problems.
+async fn check_answers(
+    shown: Shown<'_>,
+    form: &FileFormData,
+    fields: &HashMap<String, String>,
+    req: FileRequest,
+) -> PageResult<Result<Response, Vec<FieldError>>> {
+    let Shown {
+        state,
+        viewer,
+        csrf,
+        caller,
+        p,
+        desk,
+    } = shown;
+    let new = match svc::filing::prepare(state, &caller.actor(), req, None).await {
+        Ok(new) => new,
+        Err(motcua_app::Error::Invalid(e)) => return Ok(Err(field_errors(e))),
+        Err(e) => return Err(app_to_page(e)),
+    };
+    let nonce = svc::new_lookup_code().map_err(app_to_page)?;
+    let page = CheckPage {
+        l: Layout::build(state, viewer, csrf, "/ho-so").await,
+        code: p.code.to_string(),
+        procedure_name: p.name.clone(),
+        desk,
+        form: form.clone(),
+        rows: answer_rows(form, &new),
+        components: components_of(p, fields, desk),
+        due: format_vn(new.due_at),
+        received: format_vn(new.received_at),
+        nonce: format!("{nonce}{}", Uuid::now_v7().simple()),
+    };
+    Ok(Ok(html(StatusCode::OK, &page)))
 }

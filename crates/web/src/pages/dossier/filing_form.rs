@@ -1,5 +1,5 @@
-//! The filing form's fields read back: the values shown again, the request for the use case, and
-//! the use case's field names mapped to the form's.
+//! The filing form's fields read back: the values shown again, the request for the use case, the
+//! use case's field names mapped to the form's, and the answers as the check page lists them.
 
 use super::*;
 
@@ -84,4 +84,38 @@ pub(super) fn page_field(api_field: &str) -> String {
             .strip_prefix("components.")
             .map_or_else(|| other.to_owned(), |c| format!("upload_{c}")),
     }
+}
+
+/// The rows of the check-your-answers page: the applicant and the channels as they will be filed.
+pub(super) fn answer_rows(
+    form: &FileFormData,
+    new: &svc::filing::NewDossier,
+) -> Vec<(String, String)> {
+    let kind = if form.kind == "business" {
+        "Doanh nghiệp, tổ chức"
+    } else {
+        "Công dân"
+    };
+    let channel = |c: &str| Channel::parse(c).map_or("", Channel::label_vi).to_owned();
+    let a = &new.applicant;
+    let mut rows = vec![
+        ("Đối tượng".to_owned(), kind.to_owned()),
+        ("Họ tên / tên tổ chức".to_owned(), a.name.clone()),
+        (
+            "Số định danh / mã số doanh nghiệp".to_owned(),
+            a.id_number.clone(),
+        ),
+        ("Điện thoại".to_owned(), a.phone.clone()),
+        ("Thư điện tử".to_owned(), a.email.clone()),
+        ("Địa chỉ".to_owned(), a.address.clone()),
+        ("Kênh nộp".to_owned(), channel(&new.channel)),
+        ("Nhận kết quả".to_owned(), channel(&new.return_channel)),
+    ];
+    if let Some(a) = &new.return_address {
+        rows.push(("Địa chỉ nhận kết quả".to_owned(), a.clone()));
+    }
+    if let Some(no) = &new.postal_receipt_no {
+        rows.push(("Số phiếu gửi".to_owned(), no.clone()));
+    }
+    rows
 }
