@@ -11,7 +11,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
-use motcua_app::plan::{Period, field_label, scorecard, shown, status_label};
+use motcua_app::OrgSnapshot;
+use motcua_app::plan::{
+    Period, Scorecard, TargetValue, field_label, scorecard, shown, status_label,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -96,11 +99,7 @@ pub async fn get(
     let this_year = chrono::Utc::now()
         .with_timezone(&motcua_domain::time::VN_OFFSET)
         .year();
-    let year = q
-        .nam
-        .filter(|y| years.contains(y))
-        .or_else(|| years.iter().copied().find(|y| *y <= this_year))
-        .or_else(|| years.first().copied());
+    let year = chosen_year(&years, q.nam, this_year);
     let l = Layout::build(&state, &viewer, &csrf, "/ke-hoach").await;
     let Some(year) = year else {
         let page = ScorecardPage {
@@ -120,22 +119,7 @@ pub async fn get(
         return Ok(html(StatusCode::OK, &page));
     };
     let whole = Period::year(year).ok_or(PageError::NotFound)?;
-    let (period, error) = match (q.tu.as_deref(), q.den.as_deref()) {
-        (None | Some(""), None | Some("")) => (whole, String::new()),
-        (from, to) => match Period::months(
-            from.filter(|s| !s.is_empty())
-                .unwrap_or(&format!("{year}-01")),
-            to.filter(|s| !s.is_empty())
-                .unwrap_or(&format!("{year}-12")),
-        ) {
-            Some(p) => (p, String::new()),
-            None => (
-                whole,
-                "Kỳ theo tháng (năm-tháng), tháng đầu không sau tháng cuối; đang hiển thị cả năm."
-                    .to_owned(),
-            ),
-        },
-    };
+    let (period, error) = period_of(&q, year, whole);
     let card = scorecard(&state, agency_id, year, period)
         .await
         .map_err(PageError::Internal)?
@@ -149,61 +133,7 @@ pub async fn get(
     .await
     .map_err(PageError::Internal)?;
     let ranks = motcua_app::plan::ranking(&card, Some(&index), &org);
-    let mut groups: Vec<FieldGroup> = Vec::new();
-    let mut counts = std::collections::BTreeMap::new();
-    for t in &card.targets {
-        *counts.entry(t.status).or_insert(0usize) += 1;
-        let scale = if t.measure == "count" {
-            (t.threshold * 1.5).max(t.value.unwrap_or_default())
-        } else {
-            1.0
-        };
-        let px = |v: f64| ((v / scale).clamp(0.0, 1.0) * 200.0).round() as u32;
-        let row = Row {
-            id: t.id.clone(),
-            text: t.text.clone(),
-            value: shown(t.value, &t.measure),
-            forecast: t
-                .forecast
-                .map(|f| shown(Some(f), &t.measure))
-                .unwrap_or_default(),
-            threshold: format!("≥ {}", shown(Some(t.threshold), &t.measure)),
-            fraction: match (t.numerator, t.denominator) {
-                (Some(n), Some(d)) if t.measure == "share" => format!("{n} / {d}"),
-                _ => String::new(),
-            },
-            status: t.status.to_owned(),
-            status_label: status_label(t.status),
-            unit: t
-                .responsible_unit_id
-                .and_then(|u| org.unit_by_id(u))
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
-            note: t.note.clone(),
-            bar: t.value.map_or(0, px),
-            mark: px(t.threshold),
-            link: match records_of(&t.source, year) {
-                l if l.starts_with("/ke-hoach/ho-so/") => format!(
-                    "{l}&tu={}&den={}",
-                    card.from.format("%Y-%m"),
-                    card.to.format("%Y-%m")
-                ),
-                l => l,
-            },
-        };
-        let label = field_label(&t.field);
-        match groups.iter_mut().find(|g| g.label == label) {
-            Some(g) => g.rows.push(row),
-            None => groups.push(FieldGroup {
-                label,
-                rows: vec![row],
-            }),
-        }
-    }
-    let counts = ["met", "on_track", "at_risk", "missed", "no_data"]
-        .into_iter()
-        .map(|c| (c, status_label(c), counts.get(c).copied().unwrap_or(0)))
-        .collect();
+    let (groups, counts) = groups_of(&card, &org, year);
     let page = ScorecardPage {
         l,
         year,
@@ -223,6 +153,107 @@ pub async fn get(
         ranks,
     };
     Ok(html(StatusCode::OK, &page))
+}
+
+/// The year shown: the one asked for when a plan exists for it, else the latest plan not after
+/// this year, else the first.
+fn chosen_year(years: &[i32], asked: Option<i32>, this_year: i32) -> Option<i32> {
+    asked
+        .filter(|y| years.contains(y))
+        .or_else(|| years.iter().copied().find(|y| *y <= this_year))
+        .or_else(|| years.first().copied())
+}
+
+/// The period asked for (`tu`, `den` as year-month, each defaulting to the year's end), or the
+/// whole year with the reason when it is not a period.
+fn period_of(q: &PlanQuery, year: i32, whole: Period) -> (Period, String) {
+    match (q.tu.as_deref(), q.den.as_deref()) {
+        (None | Some(""), None | Some("")) => (whole, String::new()),
+        (from, to) => match Period::months(
+            from.filter(|s| !s.is_empty())
+                .unwrap_or(&format!("{year}-01")),
+            to.filter(|s| !s.is_empty())
+                .unwrap_or(&format!("{year}-12")),
+        ) {
+            Some(p) => (p, String::new()),
+            None => (
+                whole,
+                "Kỳ theo tháng (năm-tháng), tháng đầu không sau tháng cuối; đang hiển thị cả năm."
+                    .to_owned(),
+            ),
+        },
+    }
+}
+
+/// The scorecard's rows grouped by field of the plan, and how many targets stand in each status.
+fn groups_of(
+    card: &Scorecard,
+    org: &OrgSnapshot,
+    year: i32,
+) -> (Vec<FieldGroup>, Vec<(&'static str, &'static str, usize)>) {
+    let mut groups: Vec<FieldGroup> = Vec::new();
+    let mut counts = std::collections::BTreeMap::new();
+    for t in &card.targets {
+        *counts.entry(t.status).or_insert(0usize) += 1;
+        let row = row_of(t, card, org, year);
+        let label = field_label(&t.field);
+        match groups.iter_mut().find(|g| g.label == label) {
+            Some(g) => g.rows.push(row),
+            None => groups.push(FieldGroup {
+                label,
+                rows: vec![row],
+            }),
+        }
+    }
+    let counts = ["met", "on_track", "at_risk", "missed", "no_data"]
+        .into_iter()
+        .map(|c| (c, status_label(c), counts.get(c).copied().unwrap_or(0)))
+        .collect();
+    (groups, counts)
+}
+
+/// One target as its row shows it: value, forecast, threshold, fraction, the bar and the
+/// threshold's mark (a count's scale reaches one and a half times its threshold), the unit
+/// answerable and the link to the records behind it.
+fn row_of(t: &TargetValue, card: &Scorecard, org: &OrgSnapshot, year: i32) -> Row {
+    let scale = if t.measure == "count" {
+        (t.threshold * 1.5).max(t.value.unwrap_or_default())
+    } else {
+        1.0
+    };
+    let px = |v: f64| ((v / scale).clamp(0.0, 1.0) * 200.0).round() as u32;
+    Row {
+        id: t.id.clone(),
+        text: t.text.clone(),
+        value: shown(t.value, &t.measure),
+        forecast: t
+            .forecast
+            .map(|f| shown(Some(f), &t.measure))
+            .unwrap_or_default(),
+        threshold: format!("≥ {}", shown(Some(t.threshold), &t.measure)),
+        fraction: match (t.numerator, t.denominator) {
+            (Some(n), Some(d)) if t.measure == "share" => format!("{n} / {d}"),
+            _ => String::new(),
+        },
+        status: t.status.to_owned(),
+        status_label: status_label(t.status),
+        unit: t
+            .responsible_unit_id
+            .and_then(|u| org.unit_by_id(u))
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+        note: t.note.clone(),
+        bar: t.value.map_or(0, px),
+        mark: px(t.threshold),
+        link: match records_of(&t.source, year) {
+            l if l.starts_with("/ke-hoach/ho-so/") => format!(
+                "{l}&tu={}&den={}",
+                card.from.format("%Y-%m"),
+                card.to.format("%Y-%m")
+            ),
+            l => l,
+        },
+    }
 }
 
 /// `/ke-hoach/tai-ve`: the scorecard of the page as XLSX or CSV, or the report with its charts (PDF).
