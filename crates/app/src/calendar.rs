@@ -23,3 +23,43 @@ pub async fn remove_day(app: &App, actor: &Actor, date: NaiveDate) -> Result<()>
     app.reload_calendar().await?;
     Ok(())
 }
+
+/// The appointment for a dossier received at `received` with processing time `duration`, on the
+/// calendar in force (the rules of `motcua_domain::calendar::working`: Civil Code 2015 art. 147–148,
+/// a receipt after the same-day `cutoff` counted from the next working day):
+/// `(counted_from, due)`, in Vietnam time. A time outside the calendar's years is a problem of
+/// `received_at`.
+pub fn deadline(
+    app: &App,
+    received: chrono::DateTime<chrono::FixedOffset>,
+    duration: motcua_domain::calendar::WorkDuration,
+    cutoff: Option<chrono::NaiveTime>,
+) -> Result<(
+    chrono::DateTime<chrono::FixedOffset>,
+    chrono::DateTime<chrono::FixedOffset>,
+)> {
+    use motcua_domain::calendar::lunar::{MAX_YEAR, MIN_YEAR};
+    use motcua_domain::time::VN_OFFSET;
+    let local = received.with_timezone(&VN_OFFSET).naive_local();
+    let cal = app.calendar();
+    let out_of_range = |_| {
+        Error::invalid(
+            "received_at",
+            format!("ngoài khoảng lịch hỗ trợ {MIN_YEAR}–{MAX_YEAR}"),
+        )
+    };
+    let counted_from = cal
+        .working
+        .effective_receipt(local, cutoff)
+        .map_err(out_of_range)?;
+    let due = cal
+        .working
+        .due(local, duration, cutoff)
+        .map_err(out_of_range)?;
+    let vn = |t: chrono::NaiveDateTime| {
+        t.and_local_timezone(VN_OFFSET)
+            .single()
+            .unwrap_or_else(|| received.with_timezone(&VN_OFFSET))
+    };
+    Ok((vn(counted_from), vn(due)))
+}

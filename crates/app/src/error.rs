@@ -76,4 +76,31 @@ impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid(vec![Problem::new(field, message)])
     }
+
+    /// A storage error of a versioned write: `Stale` (another writer changed the row between the
+    /// read and the write) said with the use case's `reason`, any other kept as a storage error.
+    /// For `.map_err(Error::stale_as(REASON))`.
+    pub fn stale_as(reason: &'static str) -> impl Fn(StoreError) -> Self {
+        move |e| match e {
+            StoreError::Stale => Self::Stale(reason.into()),
+            e => Self::Store(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stale_write_is_said_with_the_use_case_reason_and_other_storage_errors_are_kept() {
+        let said = Error::stale_as("đã được người khác cập nhật");
+        assert!(
+            matches!(said(StoreError::Stale), Error::Stale(m) if m == "đã được người khác cập nhật")
+        );
+        assert!(matches!(
+            said(StoreError::WrongState),
+            Error::Store(StoreError::WrongState)
+        ));
+    }
 }

@@ -3,7 +3,7 @@
 //! is told with the statuses 04, 05, 06 (QCVN 102:2016) through the outbox.
 
 use super::{Document, refusal};
-use crate::{Actor, App, Error, Problem, Result};
+use crate::{Actor, App, Error, OrgSnapshot, Problem, Result};
 use motcua_domain::account::Role;
 use motcua_domain::document::HandlingStep;
 use motcua_store::document as store;
@@ -39,6 +39,41 @@ pub async fn leaders(app: &App, actor: &Actor) -> Result<Vec<(Uuid, String)>> {
         })
         .map(|a| (a.id, a.full_name))
         .collect())
+}
+
+/// Whether `actor` may take `step` on the incoming document `d` now: a step its handling status
+/// allows (`HandlingStep::allowed_from`) and one of the actor's office (Decree 30/2020/NĐ-CP
+/// art. 24): the office (an administrator) presents what it registered; the leader it was
+/// presented to, or the office on the leader's instruction, assigns; the unit starts and
+/// completes. The pages offer exactly the steps this allows; [`handle`] refuses the others.
+pub fn may_take(actor: &Actor, d: &Document, step: HandlingStep) -> bool {
+    let status = d.handling_status.as_deref().unwrap_or_default();
+    step.allowed_from(status).is_ok() && may_act(actor, d, step)
+}
+
+/// The actor's part in a step, whatever the status.
+fn may_act(actor: &Actor, d: &Document, step: HandlingStep) -> bool {
+    match step {
+        HandlingStep::Present => actor.role == Role::Admin,
+        HandlingStep::Assign => {
+            actor.role == Role::Admin
+                || (actor.role == Role::UnitLeader
+                    && (d.leader_id == Some(actor.account_id) || d.handling_unit_id.is_some()))
+        }
+        HandlingStep::Start | HandlingStep::Complete => true,
+    }
+}
+
+/// The units of the actor's agency that it may assign a document to, `(code, name)`: any for the
+/// office (an administrator), the units under a leader's own otherwise — as [`handle`] checks.
+pub fn assignable_units(org: &OrgSnapshot, actor: &Actor) -> Vec<(String, String)> {
+    let reach = org.subtree(actor.unit_id);
+    org.units
+        .iter()
+        .filter(|u| u.agency_id == actor.agency_id)
+        .filter(|u| actor.role == Role::Admin || reach.contains(&u.id))
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect()
 }
 
 /// [`handle`] on a document the actor may see, found by id; `NotFound` unless it is incoming.
@@ -86,7 +121,7 @@ pub async fn handle(app: &App, actor: &Actor, d: &Document, req: &Handling) -> R
     match step {
         HandlingStep::Present => {
             // The office (văn thư) presents what it registered.
-            if actor.role != Role::Admin {
+            if !may_act(actor, d, step) {
                 return Err(Error::Forbidden);
             }
             match req.leader_id {
@@ -111,9 +146,7 @@ pub async fn handle(app: &App, actor: &Actor, d: &Document, req: &Handling) -> R
         }
         HandlingStep::Assign => {
             // The leader it was presented to, or the office on the leader's instruction.
-            let leader = actor.role == Role::UnitLeader
-                && (d.leader_id == Some(actor.account_id) || d.handling_unit_id.is_some());
-            if !(leader || actor.role == Role::Admin) {
+            if !may_act(actor, d, step) {
                 return Err(Error::Forbidden);
             }
             let unit = req

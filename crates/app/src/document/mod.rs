@@ -83,10 +83,9 @@ pub const ALREADY_ISSUED: &str = "văn bản đã được ban hành, đã có s
 /// `HandlingStep::allowed_from`).
 pub fn refusal(e: StoreError) -> Error {
     match e {
-        StoreError::Stale => Error::Stale(CHANGED_SINCE_READ.into()),
         StoreError::WrongState => Error::Refused(ALREADY_ISSUED.into()),
         StoreError::Rule(why) => Error::Refused(why.into()),
-        e => Error::Store(e),
+        e => Error::stale_as(CHANGED_SINCE_READ)(e),
     }
 }
 

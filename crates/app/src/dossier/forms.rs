@@ -3,8 +3,9 @@
 //! supplement request, 03 after a refusal, 04 after an apology; 01 and 05 always.
 
 use super::{Dossier, action_label, outcome_label};
-use crate::{App, Error, Result};
+use crate::{Actor, App, Error, Result};
 use chrono::{DateTime, Datelike, Utc};
+use motcua_domain::account::Role;
 use motcua_domain::catalog::procedure::Channel;
 use motcua_domain::time::VN_OFFSET;
 use motcua_forms::Form;
@@ -34,6 +35,31 @@ fn short(t: DateTime<Utc>) -> String {
 
 fn data_of(e: &dossier_event::Model) -> Value {
     serde_json::from_str(&e.data).unwrap_or(Value::Null)
+}
+
+/// The forms of a dossier whose event has happened, in number order: 01 always, 02 after a
+/// supplement request, 03 after a refusal, 04 after an apology (extension), and 05, the control
+/// slip that goes with the dossier between units (Circular 01/2018/TT-VPCP, annex, form 05), for
+/// staff only ([`may_see`]).
+pub fn available(actions: &[&str], actor: &Actor) -> Vec<Form> {
+    let happened = |a: &str| actions.contains(&a);
+    Form::ALL
+        .into_iter()
+        .filter(|f| match f {
+            Form::Receipt => true,
+            Form::SupplementRequest => happened("request_supplement"),
+            Form::Refusal => happened("refuse"),
+            Form::Apology => happened("extend"),
+            Form::ControlSlip => true,
+        })
+        .filter(|f| may_see(actor, *f))
+        .collect()
+}
+
+/// Whether `actor` is shown `form`: the control slip is the office's record of who handled the
+/// dossier when, not a paper for the applicant; every other form is both's.
+pub fn may_see(actor: &Actor, form: Form) -> bool {
+    form != Form::ControlSlip || actor.role != Role::Applicant
 }
 
 /// The PDF of `form` for `d`, or `NotFound` when the form's event has not happened.

@@ -1,8 +1,10 @@
 //! The work queue: which dossiers an officer, a desk or a leader sees, by due time (the units of
 //! their scope, Decree 61/2018/NĐ-CP art. 8 for who handles what), and an applicant's own.
 
+use super::Dossier;
 use crate::{Actor, App, Error, Problem, Result};
-use motcua_domain::access::Scope;
+use motcua_domain::access::{self, Permission, Scope};
+use motcua_domain::account::Role;
 use motcua_domain::dossier::state::DossierState;
 use motcua_domain::time::from_local;
 use motcua_store::dossier::QueueQuery;
@@ -149,6 +151,61 @@ pub async fn queue_query(
         return Err(Error::Invalid(errors));
     }
     Ok(q)
+}
+
+/// The queue `actor` sees, one page of it and how many dossiers in all. Staff see the dossiers of
+/// the units within their role's scope for handling (`Permission::HandleDossiers`; `Forbidden`
+/// without it), filtered by `p`. An applicant sees only their own dossiers, in every state unless
+/// `p.state` narrows them, and of the rest of the filter only the page.
+pub async fn list(app: &App, actor: &Actor, p: &QueueFilter) -> Result<(Vec<Dossier>, u64)> {
+    let q = if actor.role == Role::Applicant {
+        own(app, actor, p).await?
+    } else {
+        queue_query(app, actor, handling_scope(actor)?, p).await?
+    };
+    Ok(motcua_store::dossier::queue(&app.db, &q).await?)
+}
+
+/// The queue query of an applicant's own dossiers.
+async fn own(app: &App, actor: &Actor, p: &QueueFilter) -> Result<QueueQuery> {
+    let filter = QueueFilter {
+        state: p.state.clone().or(Some("1,2,3,4,5,6,7,8,9,10".into())),
+        page: p.page,
+        per_page: p.per_page,
+        ..QueueFilter::default()
+    };
+    let mut q = queue_query(app, actor, Scope::All, &filter).await?;
+    q.units = None;
+    q.agency_id = actor.agency_id;
+    q.applicant_user_id = Some(actor.account_id);
+    Ok(q)
+}
+
+/// The scope of the actor's role for handling dossiers; `Forbidden` without it.
+fn handling_scope(actor: &Actor) -> Result<Scope> {
+    access::scope(actor.role, Permission::HandleDossiers).ok_or(Error::Forbidden)
+}
+
+/// The deadlines an officer watches at the head of the queue: how many dossiers of their scope
+/// are overdue, due today, due within one working day (`due` filter values, in that order).
+/// Empty for an applicant.
+pub async fn due_counts(app: &App, actor: &Actor) -> Result<Vec<(&'static str, u64)>> {
+    if actor.role == Role::Applicant {
+        return Ok(Vec::new());
+    }
+    let scope = handling_scope(actor)?;
+    let mut counts = Vec::new();
+    for key in ["overdue", "today", "soon"] {
+        let p = QueueFilter {
+            due: Some(key.to_owned()),
+            ..QueueFilter::default()
+        };
+        counts.push((
+            key,
+            count(app, &queue_query(app, actor, scope, &p).await?).await?,
+        ));
+    }
+    Ok(counts)
 }
 
 /// How many dossiers wait in a queue (the count beside "Hồ sơ" on every staff page).

@@ -31,6 +31,79 @@ pub struct UnitRank {
 /// The scoring rule, as the pages and the API state it.
 pub const RANKING_RULE: &str = "Điểm chỉ tiêu của đơn vị = trung bình có trọng số, trên các chỉ tiêu đơn vị chịu trách nhiệm có số liệu, của min(1; kết quả / mục tiêu) × 100; chỉ tiêu chưa có số liệu không tính. Điểm 766 của đơn vị = trung bình của min(1; tỷ lệ / ngưỡng) × 100 trên các chỉ số Quyết định 766/QĐ-TTg có số liệu của đơn vị. Điểm xếp hạng = trung bình của hai điểm (hoặc điểm duy nhất đơn vị có). Đơn vị xếp theo điểm xếp hạng giảm dần; đơn vị chưa có số liệu nào xếp cuối.";
 
+/// One unit's standing in a year (its page): the year's scorecard (none without a plan), the
+/// ranking of the agency's units (M3), the unit's place in it (none when unranked) and its
+/// Decision 766 index (empty where it has none).
+#[derive(Clone, Debug)]
+pub struct Standing {
+    pub unit: motcua_store::entity::unit::Model,
+    pub card: Option<Scorecard>,
+    pub ranks: Vec<UnitRank>,
+    pub index: crate::index766::Index,
+    pub unit_index: crate::index766::UnitIndex,
+}
+
+impl Standing {
+    /// The unit's entry in the ranking.
+    pub fn rank(&self) -> Option<&UnitRank> {
+        self.ranks.iter().find(|r| r.unit_id == self.unit.id)
+    }
+
+    /// The scorecard's targets the unit answers for.
+    pub fn targets(&self) -> impl Iterator<Item = &TargetValue> {
+        let id = self.unit.id;
+        self.card
+            .iter()
+            .flat_map(|c| c.targets.iter())
+            .filter(move |t| t.responsible_unit_id == Some(id))
+    }
+
+    /// A target of the scorecard by id.
+    pub fn target(&self, id: &str) -> Option<&TargetValue> {
+        self.card
+            .iter()
+            .flat_map(|c| c.targets.iter())
+            .find(|t| t.id == id)
+    }
+}
+
+/// The standing in `year` of unit `unit` (id or code) of agency `agency_id`; `NotFound` for a
+/// unit of another agency or none, or a year out of range.
+pub async fn standing(
+    app: &crate::App,
+    agency_id: Uuid,
+    unit: &str,
+    year: i32,
+) -> crate::Result<Standing> {
+    use crate::index766::{IndexPeriod, empty_unit, index};
+    let org = app.org().await?;
+    let unit = org
+        .unit(unit)
+        .filter(|u| u.agency_id == agency_id)
+        .ok_or(crate::Error::NotFound)?
+        .clone();
+    let months = super::Period::year(year).ok_or(crate::Error::NotFound)?;
+    let idx = index(app, agency_id, IndexPeriod::over(months)).await?;
+    let card = super::scorecard(app, agency_id, year, months).await?;
+    let ranks = card
+        .as_ref()
+        .map(|c| ranking(c, Some(&idx), &org))
+        .unwrap_or_default();
+    let unit_index = idx
+        .units
+        .iter()
+        .find(|u| u.unit_id == Some(unit.id))
+        .cloned()
+        .unwrap_or_else(|| empty_unit(&unit));
+    Ok(Standing {
+        unit,
+        card,
+        ranks,
+        index: idx,
+        unit_index,
+    })
+}
+
 /// Ranks the units answerable for targets of the scorecard.
 pub fn ranking(
     card: &Scorecard,

@@ -4,7 +4,7 @@
 //! named), their progress recorded with evidence files by the reform office or the leader of
 //! the responsible unit (M1), a counting status confirmed by who recorded it.
 
-use crate::{Actor, App, Error, OrgSnapshot, Problem, Result, StoreError};
+use crate::{Actor, App, Error, OrgSnapshot, Problem, Result};
 use chrono::NaiveDate;
 use motcua_domain::account::Role;
 use motcua_domain::plan::{Register, RegisterKind, register};
@@ -417,8 +417,5 @@ pub async fn record(app: &App, actor: &Actor, id: Uuid, req: &ProgressIn) -> Res
         },
     )
     .await
-    .map_err(|e| match e {
-        StoreError::Stale => Error::Stale(ITEM_CHANGED.into()),
-        e => Error::Store(e),
-    })
+    .map_err(Error::stale_as(ITEM_CHANGED))
 }

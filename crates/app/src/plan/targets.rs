@@ -214,3 +214,69 @@ pub async fn counted(
     let (start, end) = period.instants();
     Ok(store::counted(&app.db, agency_id, action, start, end, per_page, offset).await?)
 }
+
+/// The event whose dossiers are behind dossier target `target` of the scorecard (its
+/// denominator, as [`super::measures::dossier_fractions`] counts it): `resolve` for T3.4,
+/// `return_result` for T7.7, `file` for T3.5, T7.3–T7.6; `None` for any other target.
+pub fn evidence_event(target: &str) -> Option<&'static str> {
+    Some(match target {
+        "T3.4" => "resolve",
+        "T3.5" | "T7.3" | "T7.4" | "T7.5" | "T7.6" => "file",
+        "T7.7" => "return_result",
+        _ => return None,
+    })
+}
+
+/// Whether dossier `d` of target `target`'s records counts toward its numerator: resolved early
+/// or on time (T3.4), its progress public (T3.5: every dossier has its look-up page), filed online
+/// (T7.3, T7.4), received by post (T7.5, T7.6), its result returned by post (T7.7).
+pub fn counts_toward(target: &str, d: &Counted) -> bool {
+    match target {
+        "T3.4" => matches!(d.outcome.as_deref(), Some("early" | "on_time")),
+        "T3.5" => true,
+        "T7.3" | "T7.4" => d.channel == "online",
+        "T7.5" | "T7.6" => d.channel == "postal",
+        "T7.7" => d.return_channel == "postal",
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(channel: &str, return_channel: &str, outcome: Option<&str>) -> Counted {
+        Counted {
+            code: "000.00.00.G22-260101-0001".into(),
+            procedure_code: "1.000001".into(),
+            channel: channel.into(),
+            return_channel: return_channel.into(),
+            outcome: outcome.map(str::to_owned),
+            at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn each_dossier_target_names_its_event_and_what_its_numerator_counts() {
+        for t in ["T3.4", "T3.5", "T7.3", "T7.4", "T7.5", "T7.6", "T7.7"] {
+            assert!(evidence_event(t).is_some(), "{t}");
+        }
+        assert_eq!(evidence_event("T1.1"), None);
+        assert_eq!(evidence_event("T3.4"), Some("resolve"));
+        assert_eq!(evidence_event("T7.7"), Some("return_result"));
+        assert!(counts_toward(
+            "T3.4",
+            &row("counter", "counter", Some("on_time"))
+        ));
+        assert!(!counts_toward(
+            "T3.4",
+            &row("counter", "counter", Some("late"))
+        ));
+        assert!(counts_toward("T7.4", &row("online", "counter", None)));
+        assert!(!counts_toward("T7.4", &row("postal", "counter", None)));
+        assert!(counts_toward("T7.6", &row("postal", "counter", None)));
+        assert!(counts_toward("T7.7", &row("counter", "postal", None)));
+        assert!(!counts_toward("T7.7", &row("postal", "online", None)));
+        assert!(!counts_toward("T1.1", &row("online", "online", None)));
+    }
+}

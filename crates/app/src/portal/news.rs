@@ -2,7 +2,7 @@
 //! stored as draft, scheduled or published; media uploads recognised by their bytes. Shared by
 //! the API (`web::api::news`), the editor's pages (`web::pages::news`) and the demo.
 
-use crate::{Actor, App, Error, Problem, StoreError};
+use crate::{Actor, App, Error, Problem};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use motcua_domain::portal::{self, ArticleInput, MediaType};
 use motcua_store::portal as store;
@@ -37,6 +37,55 @@ pub struct ArticleIn {
     pub publish_at: Option<String>,
     /// For a change: the version the editor saw.
     pub version: Option<i64>,
+}
+
+/// The reason when an article's address (its slug) was taken by another saved at the same time.
+pub const SLUG_TAKEN: &str = "đã có bài viết cùng đường dẫn; đổi tiêu đề rồi lưu lại";
+
+/// An uploaded file for one media slot of an article, by the editor form's file field
+/// (`cover_file`, `video_file`, `poster_file`, `captions_file`): stored, checked for the slot's
+/// kind and set on `req`. The problems are said under the slot's id field (`cover_media_id`, …),
+/// beside the field the editor chose the file in. An empty file or another field is ignored.
+pub async fn attach_file(
+    app: &App,
+    actor: &Actor,
+    req: &mut ArticleIn,
+    file_field: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<(), Error> {
+    let (target, want) = match file_field {
+        "cover_file" => ("cover_media_id", "image"),
+        "video_file" => ("video_media_id", "video"),
+        "poster_file" => ("poster_media_id", "image"),
+        "captions_file" => ("captions_media_id", "captions"),
+        _ => return Ok(()),
+    };
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let m = match store_media(app, actor, name, bytes).await {
+        Ok(m) => m,
+        Err(Error::Invalid(ps)) => {
+            let under = |p: Problem| Problem::new(target, p.message);
+            return Err(Error::Invalid(ps.into_iter().map(under).collect()));
+        }
+        Err(Error::TooLarge) => {
+            return Err(Error::invalid(target, "tệp quá lớn (ảnh tối đa 5 MB)"));
+        }
+        Err(e) => return Err(e),
+    };
+    if m.kind != want {
+        return Err(Error::invalid(target, wanted(want)));
+    }
+    let slot = match target {
+        "cover_media_id" => &mut req.cover_media_id,
+        "video_media_id" => &mut req.video_media_id,
+        "captions_media_id" => &mut req.captions_media_id,
+        _ => &mut req.poster_media_id,
+    };
+    *slot = Some(m.id);
+    Ok(())
 }
 
 /// Largest picture (cover or poster), in bytes.
@@ -298,10 +347,7 @@ async fn write_article(
         Some((id, version)) => {
             store::update_article(&app.db, &ctx, id, version, write)
                 .await
-                .map_err(|e| match e {
-                    StoreError::Stale => Error::Stale(ARTICLE_CHANGED.into()),
-                    e => Error::Store(e),
-                })?;
+                .map_err(Error::stale_as(ARTICLE_CHANGED))?;
             super::article(app, id).await?
         }
     };
@@ -346,4 +392,65 @@ pub async fn media_is_public(app: &App, id: Uuid) -> Result<bool, Error> {
 /// Bytes `first..=last` of a media file, reading only the chunks that hold them.
 pub async fn media_bytes(app: &App, id: Uuid, first: u64, last: u64) -> Result<Vec<u8>, Error> {
     Ok(store::media_bytes(app.db.conn(), id, first, last).await?)
+}
+
+/// What an article's page shows, by its slug: the article, the categories, up to four related
+/// articles of its category already public, its video's address and type, its body as HTML.
+/// Kept 5 s per slug (dropped when an article is saved; the views shown add this process's counts
+/// to the kept read): a popular article costs one read every few seconds, not four per visitor.
+/// `None` when the agency has no article of that slug.
+pub async fn article_page(
+    app: &App,
+    agency_id: Uuid,
+    slug: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<std::sync::Arc<super::ArticleReads>>, Error> {
+    if let Some(r) = app
+        .portal
+        .kept_article(slug, std::time::Duration::from_secs(5))
+    {
+        return Ok(Some(r));
+    }
+    let Some(a) = super::article_by_slug(app, agency_id, slug).await? else {
+        return Ok(None);
+    };
+    let categories = categories(app, agency_id).await?;
+    let related_to = ArticleFilter {
+        category_id: Some(a.category_id),
+        public_at: Some(now),
+        except: Some(a.id),
+        ..Default::default()
+    };
+    let (related, _) = super::articles(app, agency_id, &related_to, 4, 0).await?;
+    let video = match a.video_id {
+        Some(id) => media_meta(app, id)
+            .await?
+            .map(|m| (media_url(id), m.content_type)),
+        None => None,
+    };
+    let r = std::sync::Arc::new(super::ArticleReads {
+        at: std::time::Instant::now(),
+        body_html: motcua_render::markdown::to_html(&a.body),
+        article: a,
+        categories,
+        related,
+        video,
+    });
+    app.portal.keep_article(slug, r.clone());
+    Ok(Some(r))
+}
+
+/// Whether article `a` is shown to a viewer with `role` (none: not signed in) at `now`:
+/// `Some(true)` when public (published and due), `Some(false)` as a preview to those who may
+/// publish news, `None` (not found) to anyone else.
+pub fn shown_to(
+    a: &Article,
+    role: Option<motcua_domain::account::Role>,
+    now: DateTime<Utc>,
+) -> Option<bool> {
+    use motcua_domain::access::{Permission, allows};
+    let public =
+        portal::ArticleState::of(&a.status, a.publish_at, now) == portal::ArticleState::Published;
+    let editor = role.is_some_and(|r| allows(r, Permission::PublishNews));
+    (public || editor).then_some(public)
 }

@@ -145,32 +145,13 @@ pub async fn get_deadline(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let local = received.with_timezone(&VN_OFFSET).naive_local();
-    let cal = state.calendar();
-    let out_of_range = |_| {
-        ApiError::Invalid(vec![FieldError::new(
-            "received_at",
-            format!("ngoài khoảng lịch hỗ trợ {MIN_YEAR}–{MAX_YEAR}"),
-        )])
-    };
-    let counted_from = cal
-        .working
-        .effective_receipt(local, cutoff)
-        .map_err(out_of_range)?;
-    let due = cal
-        .working
-        .due(local, duration, cutoff)
-        .map_err(out_of_range)?;
-    let vn = |t: chrono::NaiveDateTime| {
-        t.and_local_timezone(VN_OFFSET)
-            .single()
-            .unwrap_or_else(|| received.with_timezone(&VN_OFFSET))
-    };
+    let (counted_from, due_at) =
+        motcua_app::calendar::deadline(&state, received, duration, cutoff)?;
     Ok(axum::Json(DeadlineView {
         received_at: received.with_timezone(&VN_OFFSET),
-        counted_from: vn(counted_from),
+        counted_from,
         duration: duration.to_string(),
-        due_at: vn(due),
+        due_at,
     }))
 }
 

@@ -91,33 +91,7 @@ pub async fn list(
         _ => None,
     };
     let page = p.page.unwrap_or(1).clamp(1, 100_000);
-    let (items, total, corrected, errors, status) = match parse_filters(
-        q,
-        p.field.as_deref(),
-        p.agency.as_deref(),
-        p.online.as_deref(),
-        postal,
-    ) {
-        Ok(mut sq) => {
-            sq.offset = (page - 1) * PER_PAGE;
-            sq.limit = PER_PAGE;
-            let found = catalog::search_page(&state, &sq).await?;
-            (
-                found.rows,
-                found.total,
-                found.corrected,
-                Vec::new(),
-                StatusCode::OK,
-            )
-        }
-        Err(problems) => (
-            Vec::new(),
-            0,
-            false,
-            problems.into_iter().map(FieldError::from).collect(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-    };
+    let (items, total, corrected, errors, status) = search(&state, &p, q, postal, page).await?;
     let pages = total.div_ceil(PER_PAGE).max(1);
     let link_prefix = format!(
         "/thu-tuc?q={}&field={}&agency={}&online={}&postal={}&",
@@ -127,23 +101,7 @@ pub async fn list(
         urlencode(p.online.as_deref().unwrap_or("")),
         urlencode(p.postal.as_deref().unwrap_or(""))
     );
-    let rows = items
-        .into_iter()
-        .map(|r| Row {
-            time: processing_label(r.processing_value, &r.processing_unit),
-            field: ProcedureField::parse(&r.field)
-                .map(|f| f.label_vi().to_owned())
-                .unwrap_or_default(),
-            online: OnlineClass::parse(&r.online_class).map_or("", OnlineClass::label_vi),
-            postal: if r.postal_receipt || r.postal_return {
-                "Có"
-            } else {
-                "Không"
-            },
-            code: r.code,
-            name: r.name,
-        })
-        .collect();
+    let rows = items.into_iter().map(row).collect();
     let page_view = ListPage {
         l,
         q: q_text,
@@ -176,6 +134,69 @@ pub async fn list(
         errors,
     };
     Ok(html(status, &page_view))
+}
+
+/// One page of the search the list page asks for: rows, total, whether the words were corrected,
+/// and the problems of its filters (with the page's status).
+async fn search(
+    state: &AppState,
+    p: &ListParams,
+    q: Option<&str>,
+    postal: Option<bool>,
+    page: u64,
+) -> PageResult<(
+    Vec<catalog::ProcedureRow>,
+    u64,
+    bool,
+    Vec<FieldError>,
+    StatusCode,
+)> {
+    let filters = parse_filters(
+        q,
+        p.field.as_deref(),
+        p.agency.as_deref(),
+        p.online.as_deref(),
+        postal,
+    );
+    Ok(match filters {
+        Ok(mut sq) => {
+            sq.offset = (page - 1) * PER_PAGE;
+            sq.limit = PER_PAGE;
+            let found = catalog::search_page(state, &sq).await?;
+            (
+                found.rows,
+                found.total,
+                found.corrected,
+                Vec::new(),
+                StatusCode::OK,
+            )
+        }
+        Err(problems) => (
+            Vec::new(),
+            0,
+            false,
+            problems.into_iter().map(FieldError::from).collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    })
+}
+
+/// A procedure's row in the list.
+fn row(r: catalog::ProcedureRow) -> Row {
+    Row {
+        time: processing_label(r.processing_value, &r.processing_unit),
+        field: ProcedureField::parse(&r.field)
+            .map(|f| f.label_vi().to_owned())
+            .unwrap_or_default(),
+        online: OnlineClass::parse(&r.online_class).map_or("", OnlineClass::label_vi),
+        postal: if r.postal_receipt || r.postal_return {
+            "Có"
+        } else {
+            "Không"
+        },
+        code: r.code,
+        name: r.name,
+    }
 }
 
 #[derive(Template)]

@@ -15,7 +15,7 @@ use chrono::Datelike;
 use motcua_app::Error as AppError;
 use motcua_app::document::{self as app_doc, handling, indicators, registers};
 use motcua_domain::account::Role;
-use motcua_domain::document::handling_label_vi;
+use motcua_domain::document::{HandlingStep, handling_label_vi};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -68,12 +68,39 @@ struct RegisterPage {
     leaders: Vec<(Uuid, String)>,
     units: Vec<(String, String)>,
     today: String,
+    f: Figures,
+    notice: String,
+}
+
+/// T7.1 and T7.2 of the year, as the register's head shows them.
+struct Figures {
     electronic: usize,
     total: usize,
     share: String,
     t72: String,
     t72_units: Vec<(String, bool, bool)>,
-    notice: String,
+}
+
+impl Figures {
+    fn of(i: &indicators::Indicators) -> Self {
+        let (electronic, total, t72) = (i.t7_1.electronic, i.t7_1.total, &i.t7_2);
+        Self {
+            electronic,
+            total,
+            share: percent(electronic, total),
+            t72: format!(
+                "{} / {} đơn vị — {}",
+                t72.units_signing,
+                t72.units,
+                percent(t72.units_signing, t72.units)
+            ),
+            t72_units: t72
+                .per_unit
+                .iter()
+                .map(|u| (u.name.clone(), u.sent_signed, u.received_signed))
+                .collect(),
+        }
+    }
 }
 
 fn signature_label(state: Option<&str>) -> &'static str {
@@ -119,85 +146,33 @@ pub async fn register(
         .unwrap_or(this_year);
     let incoming = q.huong.as_deref() == Some("den");
     let direction = if incoming { "in" } else { "out" };
-    let caller = &user.caller;
-    let actor = caller.actor();
+    let actor = user.caller.actor();
+    let is_admin = actor.role == Role::Admin;
     let org = state.org().await?;
-    let units_in_reach = org.subtree(caller.user.unit_id);
     let docs = registers::register(&state, &actor, user.scope, direction, year).await?;
-    let drafts = if incoming {
-        Vec::new()
-    } else {
-        registers::drafts(&state, &actor, user.scope).await?
-    };
     if let Some(f @ ("csv" | "xlsx")) = q.dinh_dang.as_deref() {
         return Ok(crate::download::file(registers::register_file(
             &docs, direction, year, f, &org,
         )?));
     }
-    let indicators = indicators::indicators(&state, caller.user.agency_id, year).await?;
-    let (electronic, total) = (indicators.t7_1.electronic, indicators.t7_1.total);
-    let t72 = &indicators.t7_2;
-    let t72_units = t72
-        .per_unit
-        .iter()
-        .map(|u| (u.name.clone(), u.sent_signed, u.received_signed))
-        .collect();
-    let rows = docs
-        .iter()
-        .filter(|_| !incoming)
-        .map(|d| {
-            (
-                d.id,
-                d.pdf_upload_id.is_some(),
-                registers::register_row(d),
-                signature_label(d.signature_state.as_deref()),
-            )
-        })
-        .collect();
-    let is_admin = caller.role == Role::Admin;
-    let incoming_rows = docs
-        .iter()
-        .filter(|_| incoming)
-        .map(|d| {
-            let status = d.handling_status.clone().unwrap_or_default();
-            let leader_here = caller.role == Role::UnitLeader
-                && (d.leader_id == Some(caller.user.id) || d.handling_unit_id.is_some());
-            let (error_field, error) = match (&q.vb, &q.loi) {
-                (Some(id), Some(f)) if *id == d.id => (f.clone(), field_message(f).to_owned()),
-                _ => (String::new(), String::new()),
-            };
-            IncomingRow {
-                id: d.id,
-                version: d.version,
-                cells: registers::incoming_row(d, &org),
-                status_label: handling_label_vi(&status),
-                may_present: is_admin && status == "registered",
-                may_assign: (is_admin || leader_here)
-                    && matches!(
-                        status.as_str(),
-                        "registered" | "presented" | "assigned" | "in_progress"
-                    ),
-                may_start: status == "assigned",
-                may_complete: matches!(status.as_str(), "assigned" | "in_progress"),
-                signature_label: signature_label(d.signature_state.as_deref()),
-                pdf: d.pdf_upload_id.is_some(),
-                error_field,
-                error,
-            }
-        })
-        .collect();
-    let leaders = if incoming && is_admin {
-        handling::leaders(&state, &actor).await?
-    } else {
-        Vec::new()
+    let drafts = match incoming {
+        true => Vec::new(),
+        false => registers::drafts(&state, &actor, user.scope).await?,
     };
-    let units = org
-        .units
-        .iter()
-        .filter(|u| u.agency_id == caller.user.agency_id)
-        .filter(|u| is_admin || units_in_reach.contains(&u.id))
-        .map(|u| (u.code.clone(), u.name.clone()))
-        .collect();
+    let leaders = match incoming && is_admin {
+        true => handling::leaders(&state, &actor).await?,
+        false => Vec::new(),
+    };
+    let indicators = indicators::indicators(&state, actor.agency_id, year).await?;
+    let (rows, incoming_rows) = match incoming {
+        true => (
+            Vec::new(),
+            docs.iter()
+                .map(|d| incoming_row(&actor, d, &org, &q))
+                .collect(),
+        ),
+        false => (docs.iter().map(outgoing_row).collect(), Vec::new()),
+    };
     let page = RegisterPage {
         l: Layout::build(&state, &viewer, &csrf, "/van-ban").await,
         year,
@@ -205,33 +180,63 @@ pub async fn register(
         incoming,
         rows,
         incoming_rows,
-        drafts: drafts
-            .into_iter()
-            .map(|d| {
-                let t = motcua_domain::document::DocType::parse(&d.doc_type).map_or("", |t| t.name);
-                (t.to_owned(), d.notation, d.subject)
-            })
-            .collect(),
+        drafts: drafts.into_iter().map(draft_row).collect(),
         leaders,
-        units,
+        units: handling::assignable_units(&org, &actor),
         today: now.format("%Y-%m-%d").to_string(),
-        electronic,
-        total,
-        share: percent(electronic, total),
-        t72: format!(
-            "{} / {} đơn vị — {}",
-            t72.units_signing,
-            t72.units,
-            percent(t72.units_signing, t72.units)
-        ),
-        t72_units,
-        notice: if q.luu.is_some() {
-            "Đã lưu bước xử lý; bên gửi được báo trạng thái qua trục liên thông.".to_owned()
-        } else {
-            String::new()
+        notice: match q.luu {
+            Some(_) => {
+                "Đã lưu bước xử lý; bên gửi được báo trạng thái qua trục liên thông.".to_owned()
+            }
+            None => String::new(),
         },
+        f: Figures::of(&indicators),
     };
     Ok(html(StatusCode::OK, &page))
+}
+
+/// An outgoing document's row: id, whether it has a PDF, its cells, its signature.
+fn outgoing_row(d: &app_doc::Document) -> (Uuid, bool, Vec<String>, &'static str) {
+    (
+        d.id,
+        d.pdf_upload_id.is_some(),
+        registers::register_row(d),
+        signature_label(d.signature_state.as_deref()),
+    )
+}
+
+/// An incoming document's row, with the handling steps the viewer may take and a refused field.
+fn incoming_row(
+    actor: &motcua_app::Actor,
+    d: &app_doc::Document,
+    org: &motcua_app::OrgSnapshot,
+    q: &RegisterQuery,
+) -> IncomingRow {
+    let (error_field, error) = match (&q.vb, &q.loi) {
+        (Some(id), Some(f)) if *id == d.id => (f.clone(), field_message(f).to_owned()),
+        _ => (String::new(), String::new()),
+    };
+    let may = |step| handling::may_take(actor, d, step);
+    IncomingRow {
+        id: d.id,
+        version: d.version,
+        cells: registers::incoming_row(d, org),
+        status_label: handling_label_vi(d.handling_status.as_deref().unwrap_or_default()),
+        may_present: may(HandlingStep::Present),
+        may_assign: may(HandlingStep::Assign),
+        may_start: may(HandlingStep::Start),
+        may_complete: may(HandlingStep::Complete),
+        signature_label: signature_label(d.signature_state.as_deref()),
+        pdf: d.pdf_upload_id.is_some(),
+        error_field,
+        error,
+    }
+}
+
+/// A draft's row: its type's name, notation and subject.
+fn draft_row(d: app_doc::Document) -> (String, String, String) {
+    let t = motcua_domain::document::DocType::parse(&d.doc_type).map_or("", |t| t.name);
+    (t.to_owned(), d.notation, d.subject)
 }
 
 #[derive(Deserialize)]

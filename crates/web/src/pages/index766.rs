@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
 use motcua_app::index766::{IndexPeriod, IndicatorValue, UnitIndex, index};
-use motcua_app::plan::{Period, scorecard, shown, status_label};
+use motcua_app::plan::{shown, status_label};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -223,41 +223,15 @@ pub async fn unit(
     Path(id): Path<String>,
     Query(q): Query<IndexQuery>,
 ) -> PageResult<Response> {
-    let agency_id = user.caller.user.agency_id;
-    let org = state.org().await?;
-    let unit = org
-        .unit(&id)
-        .filter(|u| u.agency_id == agency_id)
-        .ok_or(PageError::NotFound)?
-        .clone();
     let year = q.nam.unwrap_or_else(|| {
         chrono::Utc::now()
             .with_timezone(&motcua_domain::time::VN_OFFSET)
             .year()
     });
-    let months = Period::year(year).ok_or(PageError::NotFound)?;
-    let period = IndexPeriod::over(months);
-    let idx = index(&state, agency_id, period)
-        .await
-        .map_err(PageError::Internal)?;
-    let card = scorecard(&state, agency_id, year, months)
-        .await
-        .map_err(PageError::Internal)?;
-    let ranks = card
-        .as_ref()
-        .map(|c| motcua_app::plan::ranking(c, Some(&idx), &org))
-        .unwrap_or_default();
-    let mine = ranks.iter().find(|r| r.unit_id == unit.id);
-    let unit_index = idx
-        .units
-        .iter()
-        .find(|u| u.unit_id == Some(unit.id))
-        .cloned()
-        .unwrap_or_else(|| motcua_app::index766::empty_unit(&unit));
-    let targets: Vec<TargetRow> = card
-        .iter()
-        .flat_map(|c| c.targets.iter())
-        .filter(|t| t.responsible_unit_id == Some(unit.id))
+    let s = motcua_app::plan::standing(&state, user.caller.user.agency_id, &id, year).await?;
+    let mine = s.rank();
+    let targets = s
+        .targets()
         .map(|t| TargetRow {
             id: t.id.clone(),
             text: t.text.clone(),
@@ -267,24 +241,42 @@ pub async fn unit(
             below: mine.is_some_and(|m| m.below.contains(&t.id)),
         })
         .collect();
-    let mut below: Vec<String> = Vec::new();
-    if let Some(m) = mine {
-        for t in &m.below {
-            if let Some(tv) = card
-                .iter()
-                .flat_map(|c| c.targets.iter())
-                .find(|x| &x.id == t)
-            {
-                below.push(format!(
-                    "Chỉ tiêu {t}: {} (mục tiêu ≥ {})",
-                    shown(tv.value, &tv.measure),
-                    shown(Some(tv.threshold), &tv.measure)
-                ));
-            }
+    let below = below_lines(&s);
+    let page = UnitPage {
+        l: Layout::build(&state, &viewer, &csrf, "/ke-hoach").await,
+        year,
+        name: s.unit.name.clone(),
+        rank: mine.map_or_else(
+            || "chưa xếp hạng".to_owned(),
+            |m| format!("{} / {}", m.rank, s.ranks.len()),
+        ),
+        score: attainment_of(mine.and_then(|m| m.score)),
+        index766: attainment_of(s.unit_index.attainment),
+        overall: attainment_of(mine.and_then(|m| m.overall)),
+        rule: motcua_app::plan::RANKING_RULE,
+        targets,
+        below,
+        groups: rows_of(&s.unit_index),
+        index_label: s.index.label.clone(),
+    };
+    Ok(html(StatusCode::OK, &page))
+}
+
+/// What pulls the unit down, one line each: its targets below their threshold (lowest first),
+/// then its Decision 766 indicators below their threshold.
+fn below_lines(s: &motcua_app::plan::Standing) -> Vec<String> {
+    let mut below = Vec::new();
+    for t in s.rank().map(|m| m.below.as_slice()).unwrap_or_default() {
+        if let Some(tv) = s.target(t) {
+            below.push(format!(
+                "Chỉ tiêu {t}: {} (mục tiêu ≥ {})",
+                shown(tv.value, &tv.measure),
+                shown(Some(tv.threshold), &tv.measure)
+            ));
         }
     }
-    for i in &unit_index.below {
-        if let Some(v) = unit_index.indicators.iter().find(|x| x.id == *i) {
+    for i in &s.unit_index.below {
+        if let Some(v) = s.unit_index.indicators.iter().find(|x| x.id == *i) {
             below.push(format!(
                 "Chỉ số 766 {i} — {}: {} (ngưỡng {})",
                 v.name,
@@ -293,22 +285,5 @@ pub async fn unit(
             ));
         }
     }
-    let page = UnitPage {
-        l: Layout::build(&state, &viewer, &csrf, "/ke-hoach").await,
-        year,
-        name: unit.name.clone(),
-        rank: mine.map_or_else(
-            || "chưa xếp hạng".to_owned(),
-            |m| format!("{} / {}", m.rank, ranks.len()),
-        ),
-        score: attainment_of(mine.and_then(|m| m.score)),
-        index766: attainment_of(unit_index.attainment),
-        overall: attainment_of(mine.and_then(|m| m.overall)),
-        rule: motcua_app::plan::RANKING_RULE,
-        targets,
-        below,
-        groups: rows_of(&unit_index),
-        index_label: idx.label,
-    };
-    Ok(html(StatusCode::OK, &page))
+    below
 }

@@ -438,20 +438,15 @@ pub async fn dossiers_page(
     axum::extract::Path(target): axum::extract::Path<String>,
     Query(q): Query<DossiersQuery>,
 ) -> PageResult<Response> {
-    use motcua_domain::catalog::procedure::Channel;
-    let (action, what, numerator_label): (&'static str, &'static str, &'static str) =
-        match target.as_str() {
-            "T3.4" => (
-                "resolve",
-                "hồ sơ giải quyết trong kỳ",
-                "Trước hạn, đúng hạn",
-            ),
-            "T3.5" => ("file", "hồ sơ nộp trong kỳ", "Công khai tiến độ"),
-            "T7.3" | "T7.4" => ("file", "hồ sơ nộp trong kỳ", "Nộp trực tuyến"),
-            "T7.5" | "T7.6" => ("file", "hồ sơ nộp trong kỳ", "Tiếp nhận qua bưu chính"),
-            "T7.7" => ("return_result", "kết quả trả trong kỳ", "Trả qua bưu chính"),
-            _ => return Err(PageError::NotFound),
-        };
+    use motcua_app::plan::targets::{counts_toward, evidence_event};
+    let action = evidence_event(&target).ok_or(PageError::NotFound)?;
+    let (what, numerator_label) = match target.as_str() {
+        "T3.4" => ("hồ sơ giải quyết trong kỳ", "Trước hạn, đúng hạn"),
+        "T3.5" => ("hồ sơ nộp trong kỳ", "Công khai tiến độ"),
+        "T7.3" | "T7.4" => ("hồ sơ nộp trong kỳ", "Nộp trực tuyến"),
+        "T7.5" | "T7.6" => ("hồ sơ nộp trong kỳ", "Tiếp nhận qua bưu chính"),
+        _ => ("kết quả trả trong kỳ", "Trả qua bưu chính"),
+    };
     let year = q.nam.ok_or(PageError::NotFound)?;
     let period = match (q.tu.as_deref(), q.den.as_deref()) {
         (Some(f), Some(t)) if !f.is_empty() && !t.is_empty() => Period::months(f, t),
@@ -477,33 +472,9 @@ pub async fn dossiers_page(
         (page - 1) * per_page,
     )
     .await?;
-    let label = |c: &str| Channel::parse(c).map_or("", Channel::label_vi);
     let rows = found
         .into_iter()
-        .map(|d| {
-            let counts = match target.as_str() {
-                "T3.4" => matches!(d.outcome.as_deref(), Some("early" | "on_time")),
-                "T3.5" => true,
-                "T7.3" | "T7.4" => d.channel == "online",
-                "T7.5" | "T7.6" => d.channel == "postal",
-                _ => d.return_channel == "postal",
-            };
-            DossierRow {
-                detail: match action {
-                    "resolve" => {
-                        motcua_app::dossier::outcome_label(d.outcome.as_deref().unwrap_or_default())
-                            .to_owned()
-                    }
-                    "return_result" => format!("trả: {}", label(&d.return_channel)),
-                    _ => String::new(),
-                },
-                channel: label(&d.channel),
-                at: motcua_domain::time::format_vn(d.at),
-                code: d.code,
-                procedure: d.procedure_code,
-                counts,
-            }
-        })
+        .map(|d| dossier_row(counts_toward(&target, &d), action, d))
         .collect();
     let page_view = DossiersPage {
         l: Layout::build(&state, &viewer, &csrf, "/ke-hoach").await,
@@ -530,4 +501,25 @@ pub async fn dossiers_page(
         id: target,
     };
     Ok(html(StatusCode::OK, &page_view))
+}
+
+/// One dossier behind a target's figure, and whether it counts toward the numerator.
+fn dossier_row(counts: bool, action: &str, d: motcua_app::plan::targets::Counted) -> DossierRow {
+    use motcua_domain::catalog::procedure::Channel;
+    let label = |c: &str| Channel::parse(c).map_or("", Channel::label_vi);
+    DossierRow {
+        detail: match action {
+            "resolve" => {
+                motcua_app::dossier::outcome_label(d.outcome.as_deref().unwrap_or_default())
+                    .to_owned()
+            }
+            "return_result" => format!("trả: {}", label(&d.return_channel)),
+            _ => String::new(),
+        },
+        channel: label(&d.channel),
+        at: motcua_domain::time::format_vn(d.at),
+        code: d.code,
+        procedure: d.procedure_code,
+        counts,
+    }
 }

@@ -115,23 +115,7 @@ pub async fn post(
             page.checked = true;
             page.valid = report.valid;
             page.problems = report.problems;
-            page.rows = report
-                .signatures
-                .into_iter()
-                .map(|s| Row {
-                    signer: if s.signer.is_empty() {
-                        "không xác định".into()
-                    } else {
-                        s.signer
-                    },
-                    signed_at: when(s.signed_at.as_deref()),
-                    intact: s.intact,
-                    whole: s.covers_whole_document,
-                    trusted: s.trusted,
-                    reason: s.reason,
-                    stated_reason: s.stated_reason.unwrap_or_default(),
-                })
-                .collect();
+            page.rows = report.signatures.into_iter().map(row).collect();
             Ok(html(StatusCode::OK, &page))
         }
         Err(motcua_app::Error::Invalid(problems)) => {
@@ -143,5 +127,22 @@ pub async fn post(
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// One signature of the checked file as its row shows it.
+fn row(s: motcua_sign::pdf::SignatureReport) -> Row {
+    Row {
+        signer: if s.signer.is_empty() {
+            "không xác định".into()
+        } else {
+            s.signer
+        },
+        signed_at: when(s.signed_at.as_deref()),
+        intact: s.intact,
+        whole: s.covers_whole_document,
+        trusted: s.trusted,
+        reason: s.reason,
+        stated_reason: s.stated_reason.unwrap_or_default(),
     }
 }

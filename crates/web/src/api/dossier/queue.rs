@@ -39,16 +39,6 @@ impl QueueParams {
     }
 }
 
-/// The queue query of `caller` within `scope` (the use case, with the API's errors).
-pub async fn queue_query(
-    state: &AppState,
-    caller: &Caller,
-    scope: Scope,
-    p: &QueueParams,
-) -> Result<QueueQuery, ApiError> {
-    Ok(motcua_app::dossier::queue::queue_query(state, &caller.actor(), scope, &p.filter()).await?)
-}
-
 /// A queue row: no personal data beyond the applicant's name (staff need it at the desk).
 pub fn queue_row(d: &Dossier, now: DateTime<Utc>) -> Value {
     let st = svc::state_of(d);
@@ -72,29 +62,8 @@ pub async fn list_dossiers(
     ApiCaller(caller): ApiCaller,
     ApiQuery(p): ApiQuery<QueueParams>,
 ) -> ApiResult<axum::Json<Value>> {
-    let q = if caller.role == Role::Applicant {
-        let mut q = queue_query(
-            &state,
-            &caller,
-            Scope::All,
-            &QueueParams {
-                state: p.state.clone().or(Some("1,2,3,4,5,6,7,8,9,10".into())),
-                page: p.page,
-                per_page: p.per_page,
-                ..QueueParams::default()
-            },
-        )
-        .await?;
-        q.units = None;
-        q.agency_id = caller.user.agency_id;
-        q.applicant_user_id = Some(caller.user.id);
-        q
-    } else {
-        let scope =
-            access::scope(caller.role, Permission::HandleDossiers).ok_or(ApiError::Forbidden)?;
-        queue_query(&state, &caller, scope, &p).await?
-    };
-    let (items, total) = store::queue_page(&state, &q).await?;
+    let (items, total) =
+        motcua_app::dossier::queue::list(&state, &caller.actor(), &p.filter()).await?;
     let now = state.now();
     Ok(axum::Json(json!({
         "items": items.iter().map(|d| queue_row(d, now)).collect::<Vec<_>>(),

@@ -16,10 +16,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::dossier::Dossier;
 use motcua_app::dossier::action::{ActionError, ActionRequest, DeliveryAttempt};
 use motcua_app::dossier::filing::{ApplicantIn, ComponentIn, FileRequest, PostalIn};
-use motcua_app::dossier::queue::{QueueFilter as Filter, queue_query};
-use motcua_app::dossier::records::{self as store, Filed, QueueQuery};
+use motcua_app::dossier::queue::QueueFilter as Filter;
+use motcua_app::dossier::records::{self as store, Filed};
 use motcua_app::dossier::{self as svc};
-use motcua_domain::access::{self, Permission, Scope};
+use motcua_domain::access::{self, Permission};
 use motcua_domain::account::Role;
 use motcua_domain::catalog::procedure::{Channel, ProcedureData};
 use motcua_domain::dossier::state::{Action, DossierState};
@@ -122,15 +122,9 @@ pub async fn queue(
         Err(r) => return Ok(*r),
     };
     let applicant = caller.role == Role::Applicant;
-    let scope = if applicant {
-        Scope::All
-    } else {
-        access::scope(caller.role, Permission::HandleDossiers).ok_or(PageError::Forbidden)?
-    };
+    let actor = caller.actor();
     let params = Filter {
-        state: Some(f.state.clone())
-            .filter(|s| !s.is_empty())
-            .or(applicant.then(|| "1,2,3,4,5,6,7,8,9,10".to_owned())),
+        state: Some(f.state.clone()).filter(|s| !s.is_empty()),
         procedure: Some(f.procedure.clone()).filter(|s| !s.is_empty()),
         channel: Some(f.channel.clone()).filter(|s| !s.is_empty()),
         due: Some(f.due.clone()).filter(|s| !s.is_empty()),
@@ -139,39 +133,25 @@ pub async fn queue(
         page: f.page,
         per_page: Some(50),
     };
-    let mut errors = Vec::new();
-    let (rows, total) = match queue_query(&state, &caller.actor(), scope, &params).await {
-        Ok(mut q) => {
-            if applicant {
-                q.units = None;
-                q.applicant_user_id = Some(caller.user.id);
+    let (rows, total, errors) =
+        match motcua_app::dossier::queue::list(&state, &actor, &params).await {
+            Ok((rows, total)) => (rows, total, Vec::new()),
+            Err(motcua_app::Error::Invalid(e)) => {
+                (Vec::new(), 0, e.into_iter().map(FieldError::from).collect())
             }
-            store::queue_page(&state, &q).await?
-        }
-        Err(motcua_app::Error::Invalid(e)) => {
-            errors = e.into_iter().map(FieldError::from).collect();
-            (Vec::new(), 0)
-        }
-        Err(e) => return Err(e.into()),
+            Err(e) => return Err(e.into()),
+        };
+    let labels = |key| match key {
+        "overdue" => "Quá hạn",
+        "today" => "Đến hạn hôm nay",
+        _ => "Đến hạn trong 1 ngày làm việc",
     };
+    let counts = motcua_app::dossier::queue::due_counts(&state, &actor)
+        .await?
+        .into_iter()
+        .map(|(key, n)| (key, labels(key), n))
+        .collect();
     let now = state.now();
-    let mut counts = Vec::new();
-    if !applicant {
-        for (key, label) in [
-            ("overdue", "Quá hạn"),
-            ("today", "Đến hạn hôm nay"),
-            ("soon", "Đến hạn trong 1 ngày làm việc"),
-        ] {
-            let p = Filter {
-                due: Some(key.to_owned()),
-                ..Filter::default()
-            };
-            if let Ok(q) = queue_query(&state, &caller.actor(), scope, &p).await {
-                let (_, n) = store::queue_page(&state, &QueueQuery { limit: 1, ..q }).await?;
-                counts.push((key, label, n));
-            }
-        }
-    }
     let page_no = f.page.unwrap_or(1).max(1);
     let query_base = format!(
         "state={}&procedure={}&channel={}&due={}&mine={}",
@@ -184,22 +164,7 @@ pub async fn queue(
     let page = QueuePage {
         l: Layout::build(&state, &viewer, &csrf, "/ho-so").await,
         applicant,
-        rows: rows
-            .iter()
-            .map(|d| {
-                let st = svc::state_of(d);
-                QueueRow {
-                    code: d.code.clone(),
-                    procedure: d.procedure_code.clone(),
-                    channel: Channel::parse(&d.channel).map_or("", Channel::label_vi),
-                    state: st.label_vi(),
-                    received: format_vn(d.received_at),
-                    due: format_vn(d.due_at),
-                    overdue: svc::running_late(d, now),
-                    applicant: d.applicant_name.clone(),
-                }
-            })
-            .collect(),
+        rows: rows.iter().map(|d| queue_row(d, now)).collect(),
         total,
         page: page_no,
         pages: total.div_ceil(50).max(1),
@@ -213,6 +178,20 @@ pub async fn queue(
         query_base,
     };
     Ok(html(StatusCode::OK, &page))
+}
+
+/// A dossier's row in the queue page.
+fn queue_row(d: &Dossier, now: chrono::DateTime<chrono::Utc>) -> QueueRow {
+    QueueRow {
+        code: d.code.clone(),
+        procedure: d.procedure_code.clone(),
+        channel: Channel::parse(&d.channel).map_or("", Channel::label_vi),
+        state: svc::state_of(d).label_vi(),
+        received: format_vn(d.received_at),
+        due: format_vn(d.due_at),
+        overdue: svc::running_late(d, now),
+        applicant: d.applicant_name.clone(),
+    }
 }
 
 fn enc(s: &str) -> String {

@@ -111,41 +111,7 @@ pub(super) async fn view_page(
             .unwrap_or_default()
     };
     let staff = caller.role != Role::Applicant;
-    let event_rows = events
-        .iter()
-        .map(|e| {
-            let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
-            let mut detail = Vec::new();
-            if let Some(r) = data["reason"].as_str().filter(|r| !r.is_empty()) {
-                detail.push(format!("Lý do: {r}"));
-            }
-            if let Some(u) = data["unit_id"]
-                .as_str()
-                .and_then(|s| Uuid::parse_str(s).ok())
-            {
-                detail.push(format!("Đến: {}", unit_name(Some(u))));
-            }
-            if let Some(t) = data["tracking_number"].as_str() {
-                detail.push(format!("Mã vận đơn: {t}"));
-            }
-            if let Some(o) = data["outcome"].as_str() {
-                detail.push(svc::outcome_label(o).to_owned());
-            }
-            if !e.note.is_empty() {
-                detail.push(e.note.clone());
-            }
-            EventRow {
-                at: motcua_domain::time::format_vn(e.at),
-                label: svc::action_label(&e.action),
-                actor: if e.actor_role == "applicant" {
-                    "Người nộp hồ sơ".to_owned()
-                } else {
-                    unit_name(e.actor_unit)
-                },
-                detail: detail.join(". "),
-            }
-        })
-        .collect();
+    let event_rows = events.iter().map(|e| event_row(e, &unit_name)).collect();
     let files = store::files(state, d.id)
         .await?
         .into_iter()
@@ -155,19 +121,11 @@ pub(super) async fn view_page(
             size: format!("{:.1} KB", u.size as f64 / 1024.0).replace('.', ","),
         })
         .collect();
-    let mut forms = vec![("01", "Mẫu 01 — Giấy tiếp nhận và hẹn trả kết quả")];
-    for (action, n, label) in [
-        ("request_supplement", "02", "Mẫu 02 — Phiếu yêu cầu bổ sung"),
-        ("refuse", "03", "Mẫu 03 — Phiếu từ chối tiếp nhận"),
-        ("extend", "04", "Mẫu 04 — Phiếu xin lỗi và hẹn lại"),
-    ] {
-        if events.iter().any(|e| e.action == action) {
-            forms.push((n, label));
-        }
-    }
-    if staff {
-        forms.push(("05", "Mẫu 05 — Phiếu kiểm soát quá trình giải quyết"));
-    }
+    let happened: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    let forms = motcua_app::dossier::forms::available(&happened, &caller.actor())
+        .into_iter()
+        .map(form_link)
+        .collect();
     let actions = svc::actions_for(state, &caller.actor(), &d)
         .await
         .map_err(app_to_page)?
@@ -201,6 +159,54 @@ pub(super) async fn view_page(
         notice,
         d,
     })
+}
+
+/// One event of the dossier's history as its row shows it: when, what, who, and the details its
+/// data holds (a reason, the unit it went to, a tracking number, an outcome, the note).
+fn event_row(e: &store::Event, unit_name: &dyn Fn(Option<Uuid>) -> String) -> EventRow {
+    let data: serde_json::Value = serde_json::from_str(&e.data).unwrap_or_default();
+    let mut detail = Vec::new();
+    if let Some(r) = data["reason"].as_str().filter(|r| !r.is_empty()) {
+        detail.push(format!("Lý do: {r}"));
+    }
+    if let Some(u) = data["unit_id"]
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok())
+    {
+        detail.push(format!("Đến: {}", unit_name(Some(u))));
+    }
+    if let Some(t) = data["tracking_number"].as_str() {
+        detail.push(format!("Mã vận đơn: {t}"));
+    }
+    if let Some(o) = data["outcome"].as_str() {
+        detail.push(svc::outcome_label(o).to_owned());
+    }
+    if !e.note.is_empty() {
+        detail.push(e.note.clone());
+    }
+    EventRow {
+        at: motcua_domain::time::format_vn(e.at),
+        label: svc::action_label(&e.action),
+        actor: if e.actor_role == "applicant" {
+            "Người nộp hồ sơ".to_owned()
+        } else {
+            unit_name(e.actor_unit)
+        },
+        detail: detail.join(". "),
+    }
+}
+
+/// A form's number and the label of its link on the dossier's page.
+fn form_link(form: motcua_forms::Form) -> (&'static str, &'static str) {
+    use motcua_forms::Form as F;
+    let label = match form {
+        F::Receipt => "Mẫu 01 — Giấy tiếp nhận và hẹn trả kết quả",
+        F::SupplementRequest => "Mẫu 02 — Phiếu yêu cầu bổ sung",
+        F::Refusal => "Mẫu 03 — Phiếu từ chối tiếp nhận",
+        F::Apology => "Mẫu 04 — Phiếu xin lỗi và hẹn lại",
+        F::ControlSlip => "Mẫu 05 — Phiếu kiểm soát quá trình giải quyết",
+    };
+    (form.number(), label)
 }
 
 pub(super) async fn visible_page(
@@ -272,60 +278,29 @@ pub async fn act(
         fields.get("csrf_token").map_or("", String::as_str),
     )?;
     let d = visible_page(&state, &caller, &code).await?;
-    let g = |f: &HashMap<String, String>, k: &str| f.get(k).cloned().unwrap_or_default();
+    let actor = caller.actor();
     let mut errors = Vec::new();
     let mut upload_ids = Vec::new();
     for (_, name, bytes) in files {
-        match check_file(&name, &bytes) {
-            Ok(_) => {
-                let m = svc::save_upload(&state, &caller.actor(), name, bytes)
-                    .await
-                    .map_err(app_to_page)?;
-                upload_ids.push(m.id);
-            }
-            Err(m) => errors.push(FieldError::new("upload_ids", m)),
+        match svc::save_upload(&state, &actor, name, bytes).await {
+            Ok(m) => upload_ids.push(m.id),
+            Err(motcua_app::Error::Invalid(ps)) => errors.extend(
+                ps.into_iter()
+                    .map(|p| FieldError::new("upload_ids", p.message)),
+            ),
+            Err(e) => return Err(app_to_page(e)),
         }
     }
-    let action = g(&fields, "action");
-    let version: i64 = g(&fields, "version").parse().unwrap_or(-1);
-    let attempts = if !g(&fields, "delivered_at").is_empty() {
-        vec![DeliveryAttempt {
-            at: format!("{}:00+07:00", g(&fields, "delivered_at")),
-            outcome: "delivered".into(),
-            note: String::new(),
-        }]
-    } else {
-        Vec::new()
-    };
-    let req = ActionRequest {
-        action: action.clone(),
-        note: g(&fields, "note"),
-        reason: g(&fields, "reason"),
-        unit: Some(g(&fields, "unit")).filter(|s| !s.is_empty()),
-        officer_id: None,
-        new_due_date: chrono::NaiveDate::parse_from_str(&g(&fields, "new_due_date"), "%Y-%m-%d")
-            .ok(),
-        upload_ids,
-        amount_vnd: g(&fields, "amount_vnd")
-            .replace('.', "")
-            .trim()
-            .parse()
-            .ok(),
-        receipt_no: Some(g(&fields, "receipt_no")).filter(|s| !s.is_empty()),
-        tracking_number: Some(g(&fields, "tracking_number")).filter(|s| !s.is_empty()),
-        delivery_attempts: attempts,
-    };
+    let action = fields.get("action").cloned().unwrap_or_default();
+    let version: i64 = fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1);
     if errors.is_empty() {
-        match svc::action::act(&state, &caller.actor(), &d, version, req).await {
+        let req = action_request(&fields, upload_ids);
+        match svc::action::act(&state, &actor, &d, version, req).await {
             Ok(d) => return Ok(Redirect::to(&format!("/ho-so/{}?xong=1", d.code)).into_response()),
-            Err(ActionError::Failed(motcua_app::Error::Invalid(e))) => errors = field_errors(e),
-            Err(ActionError::Failed(
-                motcua_app::Error::Refused(m) | motcua_app::Error::Stale(m),
-            )) => errors.push(FieldError::new("version", m)),
-            Err(ActionError::NotAllowed { message, .. }) => {
-                errors.push(FieldError::new("action", message))
-            }
-            Err(ActionError::Failed(e)) => return Err(app_to_page(e)),
+            Err(e) => errors = action_errors(e)?,
         }
     }
     fields.clear();
@@ -345,6 +320,45 @@ pub async fn act(
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
+/// The action as the dossier page's form asks it.
+fn action_request(fields: &HashMap<String, String>, upload_ids: Vec<Uuid>) -> ActionRequest {
+    let g = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let some = |k: &str| Some(g(k)).filter(|s| !s.is_empty());
+    let delivery_attempts = match some("delivered_at") {
+        Some(at) => vec![DeliveryAttempt {
+            at: format!("{at}:00+07:00"),
+            outcome: "delivered".into(),
+            note: String::new(),
+        }],
+        None => Vec::new(),
+    };
+    ActionRequest {
+        action: g("action"),
+        note: g("note"),
+        reason: g("reason"),
+        unit: some("unit"),
+        officer_id: None,
+        new_due_date: chrono::NaiveDate::parse_from_str(&g("new_due_date"), "%Y-%m-%d").ok(),
+        upload_ids,
+        amount_vnd: g("amount_vnd").replace('.', "").trim().parse().ok(),
+        receipt_no: some("receipt_no"),
+        tracking_number: some("tracking_number"),
+        delivery_attempts,
+    }
+}
+
+/// A refused action said beside the form's fields; a failure of another kind is the page's error.
+fn action_errors(e: ActionError) -> PageResult<Vec<FieldError>> {
+    Ok(match e {
+        ActionError::Failed(motcua_app::Error::Invalid(e)) => field_errors(e),
+        ActionError::Failed(motcua_app::Error::Refused(m) | motcua_app::Error::Stale(m)) => {
+            vec![FieldError::new("version", m)]
+        }
+        ActionError::NotAllowed { message, .. } => vec![FieldError::new("action", message)],
+        ActionError::Failed(e) => return Err(app_to_page(e)),
+    })
+}
+
 pub async fn form_pdf(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -354,7 +368,7 @@ pub async fn form_pdf(
     let caller = viewer.0.clone().ok_or(PageError::Forbidden)?;
     let d = visible_page(&state, &caller, &code).await?;
     let form = motcua_forms::Form::parse(&number).ok_or(PageError::NotFound)?;
-    if form == motcua_forms::Form::ControlSlip && caller.role == Role::Applicant {
+    if !motcua_app::dossier::forms::may_see(&caller.actor(), form) {
         return Err(PageError::NotFound);
     }
     crate::download::form_pdf(&state, &headers, &d, form)

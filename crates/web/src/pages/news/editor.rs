@@ -184,8 +184,7 @@ pub(super) async fn save(
     body: Body,
     id: Option<Uuid>,
 ) -> PageResult<Response> {
-    let caller = user.caller;
-    let agency_id = caller.user.agency_id;
+    let agency_id = user.caller.user.agency_id;
     let (fields, files) = read_multipart(headers, body, state.config.media_limit_bytes)
         .await
         .map_err(api_to_page)?;
@@ -194,9 +193,52 @@ pub(super) async fn save(
         headers,
         fields.get("csrf_token").map_or("", String::as_str),
     )?;
+    let mut f = article_in(&fields);
+    let actor = user.caller.actor();
+    let mut errors: Vec<FieldError> = Vec::new();
+    for (field, name, bytes) in files {
+        match news::attach_file(state, &actor, &mut f, &field, &name, &bytes).await {
+            Ok(()) => {}
+            Err(motcua_app::Error::Invalid(fs)) => {
+                errors.extend(fs.into_iter().map(FieldError::from))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let action = id.map_or_else(
+        || "/bien-tap/bai-moi".to_owned(),
+        |i| format!("/bien-tap/bai/{i}"),
+    );
+    let (write, slug) = match checked(state, agency_id, &f)
+        .await
+        .map_err(PageError::Internal)?
+    {
+        Ok(w) if errors.is_empty() => w,
+        Ok(_) => return form_page(state, viewer, csrf, agency_id, action, f, errors).await,
+        Err(more) => {
+            errors.extend(more.into_iter().map(FieldError::from));
+            return form_page(state, viewer, csrf, agency_id, action, f, errors).await;
+        }
+    };
+    let version = id.map(|id| (id, f.version.unwrap_or(-1)));
+    match news::save(state, &actor, version, write, &slug).await {
+        Ok(a) => {
+            let title: String = form_urlencoded::byte_serialize(a.title.as_bytes()).collect();
+            Ok(Redirect::to(&format!("/bien-tap?da_luu={title}")).into_response())
+        }
+        Err(motcua_app::Error::Store(motcua_app::StoreError::Conflict(_))) => {
+            let taken = vec![FieldError::new("title", news::SLUG_TAKEN)];
+            form_page(state, viewer, csrf, agency_id, action, f, taken).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The article as the editor's form gives it (its text fields; the files come after).
+fn article_in(fields: &std::collections::HashMap<String, String>) -> ArticleIn {
     let g = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let uuid = |k: &str| Uuid::parse_str(g(k).trim()).ok();
-    let mut f = ArticleIn {
+    ArticleIn {
         category: g("category"),
         title: g("title"),
         summary: g("summary"),
@@ -208,95 +250,13 @@ pub(super) async fn save(
         poster_media_id: uuid("poster_media_id"),
         captions_media_id: uuid("captions_media_id"),
         status: if g("publish") == "draft" {
-            "draft".into()
+            "draft"
         } else {
-            "published".into()
-        },
+            "published"
+        }
+        .into(),
         publish_at: Some(g("publish_at")).filter(|s| !s.trim().is_empty()),
         version: g("version").parse().ok(),
-    };
-    let mut errors: Vec<FieldError> = Vec::new();
-    for (field, name, bytes) in files {
-        if bytes.is_empty() {
-            continue;
-        }
-        let target = match field.as_str() {
-            "cover_file" => "cover_media_id",
-            "video_file" => "video_media_id",
-            "poster_file" => "poster_media_id",
-            "captions_file" => "captions_media_id",
-            _ => continue,
-        };
-        match news::store_media(state, &caller.actor(), &name, &bytes).await {
-            Ok(m) => {
-                let want = match target {
-                    "video_media_id" => "video",
-                    "captions_media_id" => "captions",
-                    _ => "image",
-                };
-                if m.kind != want {
-                    errors.push(FieldError::new(target, news::wanted(want)));
-                    continue;
-                }
-                match target {
-                    "cover_media_id" => f.cover_media_id = Some(m.id),
-                    "video_media_id" => f.video_media_id = Some(m.id),
-                    "captions_media_id" => f.captions_media_id = Some(m.id),
-                    _ => f.poster_media_id = Some(m.id),
-                }
-            }
-            Err(motcua_app::Error::Invalid(fs)) => {
-                errors.extend(fs.into_iter().map(|e| FieldError::new(target, e.message)));
-            }
-            Err(motcua_app::Error::TooLarge) => {
-                errors.push(FieldError::new(target, "tệp quá lớn (ảnh tối đa 5 MB)"));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let action = id.map_or_else(
-        || "/bien-tap/bai-moi".to_owned(),
-        |i| format!("/bien-tap/bai/{i}"),
-    );
-    let checked = checked(state, agency_id, &f)
-        .await
-        .map_err(PageError::Internal)?;
-    let (write, slug) = match checked {
-        Ok(w) if errors.is_empty() => w,
-        Ok(_) => {
-            return form_page(state, viewer, csrf, agency_id, action, f, errors).await;
-        }
-        Err(more) => {
-            errors.extend(more.into_iter().map(FieldError::from));
-            return form_page(state, viewer, csrf, agency_id, action, f, errors).await;
-        }
-    };
-    let saved = news::save(
-        state,
-        &caller.actor(),
-        id.map(|id| (id, f.version.unwrap_or(-1))),
-        write,
-        &slug,
-    )
-    .await;
-    match saved {
-        Ok(a) => {
-            let title: String = form_urlencoded::byte_serialize(a.title.as_bytes()).collect();
-            Ok(Redirect::to(&format!("/bien-tap?da_luu={title}")).into_response())
-        }
-        Err(motcua_app::Error::Store(motcua_app::StoreError::Conflict(m))) => {
-            form_page(
-                state,
-                viewer,
-                csrf,
-                agency_id,
-                action,
-                f,
-                vec![FieldError::new("title", m)],
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

@@ -221,59 +221,13 @@ pub async fn article(
 ) -> PageResult<Response> {
     let agency_id = agency(&state).await?;
     let now = state.now();
-    // The page's reads are kept 5 s per slug (dropped when an article is saved; the views shown
-    // add this process's counts to the kept read): a popular article costs one read every few
-    // seconds, not four per visitor.
-    let reads = match state
-        .portal
-        .kept_article(&slug, std::time::Duration::from_secs(5))
-    {
-        Some(r) => r,
-        None => {
-            let a = motcua_app::portal::article_by_slug(&state, agency_id, &slug)
-                .await?
-                .ok_or(PageError::NotFound)?;
-            let categories = news::categories(&state, agency_id).await?;
-            let (related, _) = motcua_app::portal::articles(
-                &state,
-                agency_id,
-                &news::ArticleFilter {
-                    category_id: Some(a.category_id),
-                    public_at: Some(now),
-                    except: Some(a.id),
-                    ..Default::default()
-                },
-                4,
-                0,
-            )
-            .await?;
-            let video = match a.video_id {
-                Some(id) => news::media_meta(&state, id)
-                    .await?
-                    .map(|m| (media_url(id), m.content_type)),
-                None => None,
-            };
-            let r = std::sync::Arc::new(motcua_app::portal::ArticleReads {
-                at: std::time::Instant::now(),
-                body_html: motcua_render::markdown::to_html(&a.body),
-                article: a,
-                categories,
-                related,
-                video,
-            });
-            state.portal.keep_article(&slug, r.clone());
-            r
-        }
-    };
+    let reads = news::article_page(&state, agency_id, &slug, now)
+        .await?
+        .ok_or(PageError::NotFound)?;
     let a = &reads.article;
     let cats = &reads.categories;
-    let public = ArticleState::of(&a.status, a.publish_at, now) == ArticleState::Published;
-    let editor = viewer.0.as_ref().is_some_and(|c| {
-        motcua_domain::access::allows(c.role, motcua_domain::access::Permission::PublishNews)
-    });
-    if !public && !editor {
-        return Err(PageError::NotFound);
-    }
+    let public =
+        news::shown_to(a, viewer.0.as_ref().map(|c| c.role), now).ok_or(PageError::NotFound)?;
     if public {
         let ua = headers
             .get(header::USER_AGENT)
