@@ -66,7 +66,6 @@ pub async fn run(cmd: EdxmlCommand, config: &motcua_app::Config) -> Result<(), F
                 ));
             }
             let db = crate::connect(config).await?;
-            crate::migrate(&db).await?;
             let ctx = motcua_store::AuditCtx::system(crate::run_id());
             motcua_store::exchange::upsert_partner(
                 &db,

@@ -16,6 +16,14 @@ impl Failure {
             message: message.into(),
         }
     }
+
+    /// The database a command needs is missing, unreachable or without the current schema.
+    pub(crate) fn no_database(message: impl Into<String>) -> Self {
+        Self {
+            code: 3,
+            message: message.into(),
+        }
+    }
 }
 
 impl From<anyhow::Error> for Failure {

@@ -254,7 +254,9 @@ fn init_logging(config: &Config) {
     }
 }
 
-async fn connect(config: &Config) -> Result<Db, Failure> {
+/// Opens the configured database, creating a SQLite file and its folder on first use: only for
+/// the commands that set a database up (`migrate`, `demo`, `serve`).
+async fn create_or_open(config: &Config) -> Result<Db, Failure> {
     let options = DbOptions {
         max_connections: config.db_max_connections.max(1),
         ..DbOptions::default()
@@ -268,6 +270,50 @@ async fn connect(config: &Config) -> Result<Db, Failure> {
             )
         })
         .map_err(Failure::from)
+}
+
+/// The configured database as every command but `migrate`, `demo` and `serve` needs it: one that
+/// exists, with motcua's schema, current. Otherwise the command stops with exit code 3 and one
+/// line in Vietnamese and English saying what is missing and what to run — never a raw SQL error
+/// — and nothing is created (a SQLite file that does not exist is not made).
+async fn connect(config: &Config) -> Result<Db, Failure> {
+    let url = &config.database_url;
+    let shown = motcua_app::config::redact_url(url);
+    if let Some(path) = motcua_store::db::sqlite_file(url)
+        && !path.exists()
+    {
+        return Err(Failure::no_database(format!(
+            "chưa có cơ sở dữ liệu tại {p}, hãy chạy `motcua migrate` hoặc `motcua demo` / \
+             no database at {p}: run `motcua migrate` or `motcua demo` first",
+            p = path.display()
+        )));
+    }
+    let options = DbOptions {
+        max_connections: config.db_max_connections.max(1),
+        create: false,
+        ..DbOptions::default()
+    };
+    let cannot_open = |e: &dyn std::fmt::Display| {
+        Failure::no_database(format!(
+            "không mở được cơ sở dữ liệu {shown} / cannot open the database {shown}: {e}"
+        ))
+    };
+    let db = Db::connect(url, &options)
+        .await
+        .map_err(|e| cannot_open(anyhow::Error::new(e).root_cause()))?;
+    match migration::inspect(&db).await {
+        Err(e) => Err(cannot_open(anyhow::Error::new(e).root_cause())),
+        Ok(None) | Ok(Some((0, _))) => Err(Failure::no_database(format!(
+            "cơ sở dữ liệu {shown} chưa được khởi tạo, hãy chạy `motcua migrate` / \
+             the database {shown} has no motcua schema: run `motcua migrate` first"
+        ))),
+        Ok(Some((_, pending))) if pending > 0 => Err(Failure::no_database(format!(
+            "cơ sở dữ liệu {shown} còn {pending} bản cập nhật cấu trúc chưa áp dụng, hãy chạy \
+             `motcua migrate` / the database {shown} is {pending} migration(s) behind: run \
+             `motcua migrate` first"
+        ))),
+        Ok(Some(_)) => Ok(db),
+    }
 }
 
 fn run_id() -> String {
@@ -338,13 +384,13 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             }
         }
         Command::Migrate => {
-            let db = connect(&config).await?;
+            let db = create_or_open(&config).await?;
             let n = migrate(&db).await?;
             println!("applied {n} migration(s); the schema is current");
             Ok(())
         }
         Command::Demo(args) => {
-            let db = connect(&config).await?;
+            let db = create_or_open(&config).await?;
             demo_with_migrations(&db, &config).await?;
             if args.dossiers > 0 {
                 generate(&db, &config, &args).await?;

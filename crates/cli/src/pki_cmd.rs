@@ -9,7 +9,7 @@ use motcua_sign::pdf::Appearance;
 use motcua_sign::{SignOptions, SoftwareSigner, TrustStore};
 use motcua_store::{AuditCtx, Db};
 
-use crate::{Failure, connect, migrate, run_id};
+use crate::{Failure, connect, run_id};
 
 #[derive(Subcommand)]
 pub enum PkiCommand {
@@ -181,12 +181,21 @@ pub async fn pdf(cmd: PdfCommand, config: &Config) -> Result<(), Failure> {
         PdfCommand::Verify { file, json, trust } => {
             let data = read(&file)?;
             let store = if trust.is_empty() {
-                let db = connect(config).await?;
-                let store = signing::trust_store(&db).await.map_err(Failure::from)?;
+                // The installation's roots when there is an installation here; otherwise none is
+                // trusted and the verdict says so (a signature intact but not trusted: exit 1).
+                let store = match connect(config).await {
+                    Ok(db) => signing::trust_store(&db).await.map_err(Failure::from)?,
+                    Err(f) if f.code == 3 => {
+                        eprintln!("motcua: {}", f.message);
+                        TrustStore::new()
+                    }
+                    Err(f) => return Err(f),
+                };
                 if store.roots().is_empty() {
-                    return Err(Failure::input(
-                        "this installation has no trusted root yet (run `motcua pki init` or `motcua demo`), or give --trust FILE",
-                    ));
+                    eprintln!(
+                        "motcua: không tin cậy chứng thư gốc nào; dùng --trust PEM / no root is \
+                         trusted: give --trust PEM (or run `motcua pki init` or `motcua demo`)"
+                    );
                 }
                 store
             } else {
@@ -276,7 +285,6 @@ async fn installation_name(db: &Db) -> String {
 
 pub async fn pki(cmd: PkiCommand, config: &Config) -> Result<(), Failure> {
     let db = connect(config).await?;
-    migrate(&db).await?;
     let ctx = AuditCtx::system(run_id());
     match cmd {
         PkiCommand::Init => {

@@ -7,7 +7,12 @@ pub(crate) async fn serve(
     with_demo: bool,
     config: Config,
 ) -> Result<(), Failure> {
-    let db = connect(&config).await?;
+    // `serve --no-migrate` runs on a database set up before (several nodes, one migration).
+    let db = if no_migrate {
+        connect(&config).await?
+    } else {
+        create_or_open(&config).await?
+    };
     if !no_migrate {
         let n = migrate(&db).await?;
         if n > 0 {

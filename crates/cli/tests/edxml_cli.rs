@@ -125,6 +125,14 @@ fn partners_are_added_and_listed_without_their_secret() {
     let out = run(&add, "ngan");
     assert_eq!(out.status.code(), Some(2), "a short secret is refused");
     let out = run(&add, "mot-bi-mat-du-dai-cho-lien-thong-2026");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "no database yet: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run(&["migrate"], "").status.success());
+    let out = run(&add, "mot-bi-mat-du-dai-cho-lien-thong-2026");
     assert!(
         out.status.success(),
         "{}",

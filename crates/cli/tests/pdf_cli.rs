@@ -212,7 +212,10 @@ fn sign_then_verify_json_with_exit_codes() {
     assert_eq!(v["valid"], false);
     assert_eq!(v["signatures"][0]["intact"], false);
 
-    // Not trusted without the right root.
+    // Not trusted without the right root. `pki init` works on an installation's database
+    // (`migrate` sets it up; without one it stops with exit 3, `tests/anywhere.rs`).
+    let out = motcua(&dir, &["migrate"], &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let out = motcua(&dir, &["pki", "init"], &env);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = motcua(&dir, &["pki", "root", "--out", "root.pem"], &env);

@@ -49,6 +49,9 @@ pub struct DbOptions {
     pub max_connections: u32,
     /// How long a request waits for a connection before the answer is 503.
     pub acquire_timeout: Duration,
+    /// Create a SQLite file (and its folder) that does not exist yet. Only the commands that set
+    /// a database up (`migrate`, `demo`, `serve`) do; every other one opens what exists or fails.
+    pub create: bool,
 }
 
 impl Default for DbOptions {
@@ -56,6 +59,7 @@ impl Default for DbOptions {
         Self {
             max_connections: 16,
             acquire_timeout: Duration::from_secs(3),
+            create: true,
         }
     }
 }
@@ -112,11 +116,12 @@ pub(crate) async fn begin_write_on(
 }
 
 impl Db {
-    /// Connect to `url`. For SQLite the file and its folder are created on first use, the journal is
-    /// WAL and every commit is synced (`synchronous=FULL`), so an acknowledged write is on disk.
+    /// Connect to `url`. For SQLite the file and its folder are created on first use (unless
+    /// `options.create` is false), the journal is WAL and every commit is synced
+    /// (`synchronous=FULL`), so an acknowledged write is on disk.
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Self> {
         let backend = Backend::from_url(url)?;
-        if backend == Backend::Sqlite {
+        if backend == Backend::Sqlite && options.create {
             ensure_sqlite_folder(url)?;
         }
         let conn =
@@ -142,13 +147,14 @@ impl Db {
 
 fn connect_options(url: &str, max: u32, min: u32, options: &DbOptions) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_owned());
+    let create = options.create;
     opts.max_connections(max)
         .min_connections(min)
         .acquire_timeout(options.acquire_timeout)
         .connect_timeout(options.acquire_timeout)
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| {
-            o.create_if_missing(true)
+        .map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(create)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
@@ -213,13 +219,22 @@ impl Db {
     }
 }
 
-fn ensure_sqlite_folder(url: &str) -> Result<()> {
-    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+/// The file a SQLite URL names (`sqlite://data/motcua.db?mode=rwc` → `data/motcua.db`); `None`
+/// for another backend or an in-memory database.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
     let path = path.split('?').next().unwrap_or(path);
     if path.is_empty() || path.starts_with(":memory:") {
-        return Ok(());
+        return None;
     }
-    if let Some(parent) = std::path::Path::new(path).parent()
+    Some(std::path::PathBuf::from(path))
+}
+
+fn ensure_sqlite_folder(url: &str) -> Result<()> {
+    let Some(path) = sqlite_file(url) else {
+        return Ok(());
+    };
+    if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
     {
         std::fs::create_dir_all(parent).map_err(|e| {

@@ -248,9 +248,15 @@ impl TestApp {
     /// Sign in through the login page with a cookie-keeping client.
     pub async fn signed_in_browser(&self, email: &str) -> reqwest::Client {
         let b = self.browser();
-        let csrf = csrf_of(&b, &self.url("/login")).await;
-        let resp = b
-            .post(self.url("/login"))
+        let resp = self.sign_in_page(&b, email).await;
+        assert_eq!(resp.status(), 303, "page sign-in of {email}");
+        b
+    }
+
+    /// The login page's form sent by `b` for `email` with the test password; the answer.
+    pub async fn sign_in_page(&self, b: &reqwest::Client, email: &str) -> reqwest::Response {
+        let csrf = csrf_of(b, &self.url("/login")).await;
+        b.post(self.url("/login"))
             .form(&[
                 ("email", email),
                 ("password", PASSWORD),
@@ -259,9 +265,7 @@ impl TestApp {
             ])
             .send()
             .await
-            .unwrap();
-        assert_eq!(resp.status(), 303, "page sign-in of {email}");
-        b
+            .unwrap()
     }
 
     /// Create and publish a procedure of unit CVT (all channels, TP1 required, TP2 optional,

@@ -147,6 +147,53 @@ backend_test!(
     every_response_carries_the_security_headers
 );
 
+async fn answers_that_may_hold_personal_data_are_never_stored(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let no_store = |r: &reqwest::Response, what: &str| {
+        let cc = r
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(cc.contains("no-store"), "{what}: cache-control {cc:?}");
+    };
+    app.user("chuyenvien@test.vn", Role::Officer, "CVT").await;
+    let token = app.token("chuyenvien@test.vn").await;
+    for path in ["/api/v1/me", "/api/v1/dossiers", "/api/v1/khong-co"] {
+        no_store(&app.get(path, Some(&token)).await, path);
+    }
+    let b = app.signed_in_browser("chuyenvien@test.vn").await;
+    for path in ["/", "/ho-so", "/account", "/khong-co"] {
+        no_store(&b.get(app.url(path)).send().await.unwrap(), path);
+    }
+    // The public look-up names a dossier by the applicant's codes, signed in or not.
+    for path in [
+        "/tra-cuu?ma=X&tra_cuu=Y",
+        "/api/v1/public/dossiers/X?lookup=Y",
+    ] {
+        no_store(&app.client().get(app.url(path)).send().await.unwrap(), path);
+    }
+    // The login answer sets the session cookie.
+    let r = app.sign_in_page(&app.browser(), "chuyenvien@test.vn").await;
+    assert!(r.headers().contains_key("set-cookie"));
+    no_store(&r, "POST /login");
+    // What is the same for everyone keeps its caching: the stylesheet, signed in or not, and a
+    // signed-out page.
+    let css = b.get(app.url("/assets/app.css")).send().await.unwrap();
+    assert_eq!(css.headers()["cache-control"], "public, max-age=3600");
+    let home = app.client().get(app.url("/")).send().await.unwrap();
+    let cc = home
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(!cc.contains("no-store"), "the public home page: {cc:?}");
+}
+backend_test!(
+    personal_answers_not_stored,
+    answers_that_may_hold_personal_data_are_never_stored
+);
+
 async fn each_change_writes_its_audit_entry_with_actor_and_request_id(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.user("quantri@test.vn", Role::Admin, "TTTT").await;

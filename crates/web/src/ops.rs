@@ -29,6 +29,7 @@ pub async fn around_request(hsts: Hsts, req: Request, next: Next) -> Response {
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let is_api = req.uri().path().starts_with("/api/");
+    let private = carries_personal_data(&req);
     let mut resp = OPERATION_ID
         .scope(id.clone(), async move {
             let resp = next.run(req).await;
@@ -53,7 +54,39 @@ pub async fn around_request(hsts: Hsts, req: Request, next: Next) -> Response {
         h.insert(X_REQUEST_ID, v);
     }
     security_headers(h, hsts.0);
+    let signs_in = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with(crate::auth::SESSION_COOKIE));
+    if (private || signs_in) && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     resp
+}
+
+/// Whether the answer to `req` may hold personal data, so that no browser or proxy keeps it (the
+/// Law on Personal Data Protection 91/2025/QH15 with Decree 356/2025/NĐ-CP from 1/1/2026, before
+/// it Decree 13/2023/NĐ-CP, require measures protecting personal data in processing; this one is
+/// ours, not a clause of theirs):
+/// a signed-in request (a bearer token or the session cookie), or a public look-up of a dossier,
+/// whose codes are the applicant's. An answer that set its own `Cache-Control` (the stylesheet,
+/// the portal's media) keeps it; a signed-out page keeps the default.
+fn carries_personal_data(req: &Request) -> bool {
+    let path = req.uri().path();
+    let session = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains(crate::auth::SESSION_COOKIE));
+    req.headers().contains_key(header::AUTHORIZATION)
+        || session
+        || path.starts_with("/tra-cuu")
+        || path.starts_with("/api/v1/public/dossiers")
 }
 
 /// Content-Security-Policy without any inline script or style; `frame-ancestors 'none'` forbids

@@ -56,6 +56,49 @@ pub async fn apply_pending(db: &crate::Db) -> crate::error::Result<usize> {
     Ok(pending)
 }
 
+/// `(applied, pending)` migrations, read without writing anything (`status` installs the
+/// migration table when it is missing): `None` when the database has no motcua schema at all.
+pub async fn inspect(db: &crate::Db) -> crate::error::Result<Option<(usize, usize)>> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = db.conn().get_database_backend();
+    let exists = match db.backend() {
+        crate::Backend::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'seaql_migrations'"
+        }
+        crate::Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_name = 'seaql_migrations'"
+        }
+    };
+    let n: i64 = match db
+        .conn()
+        .query_one_raw(Statement::from_string(backend, exists))
+        .await?
+    {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    if n == 0 {
+        return Ok(None);
+    }
+    let applied: Vec<String> = db
+        .conn()
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await?
+        .iter()
+        .filter_map(|r| r.try_get_by_index::<String>(0).ok())
+        .collect();
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let pending = known.iter().filter(|k| !applied.contains(k)).count();
+    Ok(Some((applied.len(), pending)))
+}
+
 /// (applied, pending) migrations.
 pub async fn status(db: &crate::Db) -> crate::error::Result<(usize, usize)> {
     let applied = Migrator::get_applied_migrations(db.conn()).await?.len();
