@@ -5,6 +5,7 @@
 //! unit, malformed option); 3 the database cannot be reached.
 #![forbid(unsafe_code)]
 
+mod backup_cmd;
 mod calendar_cmd;
 mod catalog_cmd;
 mod demo;
@@ -68,6 +69,21 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Copy the database while it serves into a new FILE (SQLite: a consistent copy; PostgreSQL:
+    /// a pg_dump archive of one snapshot). The signing keys' passphrase is not in it.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into an empty database, then check its audit chain and counts.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Keys and certificates: the development PKI, people's and agencies' signing credentials.
     #[command(subcommand)]
     Pki(pki_cmd::PkiCommand),
@@ -425,6 +441,8 @@ async fn run(command: Command, mut config: Config) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Backup { out, json } => backup_cmd::backup(&config, &out, json).await,
+        Command::Restore { from, json } => backup_cmd::restore(&config, &from, json).await,
         Command::Audit(AuditCommand::Verify) => {
             let db = connect(&config).await?;
             match motcua_store::audit::verify(&db).await {

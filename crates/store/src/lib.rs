@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod history;
 pub mod index766;
 
+pub mod backup;
 pub mod db;
 pub mod entity;
 pub mod error;
