@@ -2,7 +2,7 @@
 //! the same database from the command line.
 //!
 //! Exit codes: 0 success; 1 failure (including a broken audit chain); 2 bad input (unknown role,
-//! unit, malformed option); 3 the database cannot be reached.
+//! unit, malformed option); 3 no usable database (missing, unreachable, not migrated).
 #![forbid(unsafe_code)]
 
 mod backup_cmd;

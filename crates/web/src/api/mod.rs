@@ -11,6 +11,7 @@ pub mod dossier_body;
 pub mod exchange;
 pub mod index766;
 pub mod news;
+mod openapi;
 pub mod org;
 pub mod plan;
 pub mod register;
@@ -44,8 +45,15 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API routes and their OpenAPI document.
+/// The API routes and their OpenAPI document, completed with the answers every route shares
+/// (`openapi::complete`).
 pub fn router() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = routes();
+    openapi::complete(&mut doc);
+    (router, doc)
+}
+
+fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))

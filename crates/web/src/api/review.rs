@@ -34,7 +34,7 @@ fn plan_json(plan: &Plan, with_items: bool) -> Value {
 
 /// Every review plan with its completion (the two shares of T3.3).
 #[utoipa::path(get, path = "/api/v1/review-plans", tag = "catalog", operation_id = "list_review_plans",
-    security(("bearer" = [])), responses((status = 200, body = Object), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
+    security(("bearer" = [])), responses((status = 200, body = Vec<Object>, description = "Every review plan"), (status = 401, body = ErrorEnvelope), (status = 403, body = ErrorEnvelope)))]
 pub async fn list_review_plans(
     State(state): State<AppState>,
     _caller: Api<ManageReviews>,
