@@ -252,7 +252,8 @@ pub async fn get_dossier(
     Ok(resp)
 }
 
-/// Form 01–05 of a dossier as PDF (Circular 01/2018 annex); 404 until the form's event happened.
+/// Form 01–05 of a dossier as PDF (Circular 01/2018 annex); 404 until the form's event happened,
+/// and form 05 (the control slip) for the applicant.
 #[utoipa::path(get, path = "/api/v1/dossiers/{code}/forms/{number}", tag = "dossier", operation_id = "get_dossier_form",
     security(("bearer" = [])), params(("code" = String, Path), ("number" = String, Path, description = "01, 02, 03, 04 or 05")),
     responses((status = 200, content_type = "application/pdf", description = "The form"), (status = 401, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope)))]
@@ -264,6 +265,11 @@ pub async fn get_dossier_form(
 ) -> ApiResult<Response> {
     let d = visible(&state, &caller, &code).await?;
     let form = motcua_forms::Form::parse(&number).ok_or(ApiError::NotFound)?;
+    // The control slip is the office's record, as on the dossier's page (found by the scope
+    // matrix, tests/scope_matrix.rs: the API gave it to the applicant).
+    if !motcua_app::dossier::forms::may_see(&caller.actor(), form) {
+        return Err(ApiError::NotFound);
+    }
     crate::download::form_pdf(&state, &headers, &d, form).await
 }
 
