@@ -1,6 +1,7 @@
 //! `motcua serve`: the server, with migrations and the demo when asked, until a signal stops it.
 
 use super::*;
+use anyhow::Context;
 
 pub(crate) async fn serve(
     no_migrate: bool,

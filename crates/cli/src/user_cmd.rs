@@ -1,6 +1,7 @@
 //! `motcua user`: create, list and unlock accounts from the command line.
 
 use super::*;
+use anyhow::Context;
 
 pub(crate) async fn user(cmd: UserCommand, config: &Config) -> Result<(), Failure> {
     match cmd {

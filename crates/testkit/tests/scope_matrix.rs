@@ -292,6 +292,50 @@ async fn scope_matrix_at_scale(backend: Backend) {
             "-",
             "sxyOLM",
         ),
+        (
+            "document send",
+            "POST",
+            format!("/api/v1/documents/{doc_id}/send"),
+            Some(json!({"organ_id": "000.00.00.H26"})),
+            "-",
+            "sxyOLM",
+        ),
+        (
+            "document recall",
+            "POST",
+            format!("/api/v1/documents/{doc_id}/recall"),
+            Some(json!({"organ_id": "000.00.00.H26"})),
+            "-",
+            "sxyOLM",
+        ),
+        // An upload that is not this dossier's: nobody gets it through the dossier, its owner included.
+        (
+            "another upload through the dossier",
+            "GET",
+            format!("{d}/files/{loose}"),
+            None,
+            "",
+            "abdosxylpemADOLPEM",
+        ),
+        // The plan is the whole agency's; the other agency has none of that year; applicants none.
+        (
+            // A register is a definition every agency's staff may read: the other agency reads
+            // its own, empty (checked below: never the first agency's items).
+            "register",
+            "GET",
+            format!("/api/v1/plans/{year}/registers/t1_1"),
+            None,
+            "dosxylpemDOLPEM",
+            "",
+        ),
+        (
+            "scorecard",
+            "GET",
+            format!("/api/v1/plans/{year}/scorecard"),
+            None,
+            "dosxylpem",
+            "DOLPEM",
+        ),
         // A register item of the first agency's plan: its responsible unit's leader records it;
         // the other agency does not see it.
         (
@@ -357,6 +401,23 @@ async fn scope_matrix_at_scale(backend: Backend) {
         }
     }
 
+    // The other agency's staff read the register of the year empty: none of the first's items.
+    for who in "DOLPEM".chars() {
+        let r = app
+            .get(
+                &format!("/api/v1/plans/{year}/registers/t1_1"),
+                Some(&t(who)),
+            )
+            .await;
+        cells += 1;
+        let body = r.text().await.unwrap();
+        if body.contains(&item_id) {
+            wrong.push(format!(
+                "register read by {who} shows the other agency's item"
+            ));
+        }
+    }
+
     // An upload is its owner's: nobody else attaches it to a filing.
     for who in ['b', 'A'] {
         let r = app
@@ -390,7 +451,7 @@ async fn scope_matrix_at_scale(backend: Backend) {
 fn forbidden_to(what: &str) -> &'static str {
     match what {
         // Drafting, signing and registering documents: officers, leaders, the office (admin).
-        "document issue" | "document sign" => "abdpeADPE",
+        "document issue" | "document sign" | "document send" | "document recall" => "abdpeADPE",
         // The scorecard's registers: staff; recording: the responsible leader, the office.
         "register item" => "abAdosxye",
         // News: editors and the admin.

@@ -13,6 +13,7 @@
 //! (`rebase`); the page then adds every view this process counted (`own_views`). A page read just
 //! before a flush and shown just after it, or kept for a few seconds, counts each view once.
 
+pub mod article_page;
 pub mod home;
 pub mod news;
 

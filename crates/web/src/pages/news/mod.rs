@@ -221,13 +221,14 @@ pub async fn article(
 ) -> PageResult<Response> {
     let agency_id = agency(&state).await?;
     let now = state.now();
-    let reads = news::article_page(&state, agency_id, &slug, now)
+    let reads = motcua_app::portal::article_page::reads(&state, agency_id, &slug, now)
         .await?
         .ok_or(PageError::NotFound)?;
     let a = &reads.article;
     let cats = &reads.categories;
     let public =
-        news::shown_to(a, viewer.0.as_ref().map(|c| c.role), now).ok_or(PageError::NotFound)?;
+        motcua_app::portal::article_page::shown_to(a, viewer.0.as_ref().map(|c| c.role), now)
+            .ok_or(PageError::NotFound)?;
     if public {
         let ua = headers
             .get(header::USER_AGENT)
