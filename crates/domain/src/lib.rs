@@ -11,6 +11,7 @@ pub mod catalog;
 
 pub mod document;
 pub mod dossier;
+pub mod edition;
 pub mod index766;
 pub mod org;
 pub mod plan;
