@@ -196,6 +196,20 @@ pub async fn restore(config: &Config, from: &Path, as_json: bool) -> Result<(), 
             if std::fs::metadata(&path).is_ok_and(|m| m.len() > 0) {
                 return Err(not_empty());
             }
+            // A journal left beside the path by a database removed without it would be replayed
+            // onto the restored file by SQLite's first open, and corrupt it.
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let mut side = path.as_os_str().to_owned();
+                side.push(suffix);
+                let side = PathBuf::from(side);
+                if side.exists() {
+                    return Err(Failure::input(format!(
+                        "{}: tệp nhật ký của một cơ sở dữ liệu cũ còn đó; hãy chuyển nó đi rồi khôi phục \
+                         / a journal of an earlier database is still there: move it away, then restore",
+                        side.display()
+                    )));
+                }
+            }
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| failed(&dir.display().to_string(), e))?;
             }

@@ -443,6 +443,20 @@ async fn a_backup_under_filing_load_restores_every_filing_acknowledged_before_it
     assert_eq!(again.status.code(), Some(2));
 
     let target = TestDb::new(backend).await;
+    if let Some(path) = motcua_store::db::sqlite_file(&target.url) {
+        // A journal of an earlier database beside the target: refused, nothing written.
+        let wal = format!("{}-wal", path.display());
+        std::fs::write(&wal, b"stale").unwrap();
+        let refused = motcua_on(&target.url, &["restore", "--from", &file_arg]);
+        assert_eq!(
+            refused.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+        assert!(!path.exists(), "nothing restored beside a stale journal");
+        std::fs::remove_file(&wal).unwrap();
+    }
     let restored = motcua_on(&target.url, &["restore", "--from", &file_arg, "--json"]);
     assert!(
         restored.status.success(),
