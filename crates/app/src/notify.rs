@@ -4,7 +4,8 @@
 //! sending and marking.
 //!
 //! Sinks: `log` (a log line with the message id, topic and dossier code — no recipient, no text:
-//! Decree 13/2023) and `smtp://HOST:PORT` (plain SMTP to a relay on the internal network).
+//! Decree 13/2023, from 1/1/2026 Law 91/2025/QH15) and `smtp://HOST:PORT` (plain SMTP to a relay
+//! on the internal network).
 
 use crate::App;
 use chrono::{Duration, Utc};

@@ -4,7 +4,8 @@
 //! Private keys are stored encrypted with the installation's key passphrase: `signing_key_passphrase`
 //! (`MOTCUA_SIGNING_KEY_PASSPHRASE`) when set, otherwise the secret in `signing_key_file`, created with
 //! 32 random bytes (mode 0600) the first time a key is stored. The passphrase never enters the
-//! database, the logs or the audit trail (Decree 13/2023/NĐ-CP art. 26–27; Circular 12/2022/TT-BTTTT).
+//! database, the logs or the audit trail (Decree 13/2023/NĐ-CP art. 26–27, from 1/1/2026 Law
+//! 91/2025/QH15; Circular 12/2022/TT-BTTTT).
 
 use std::path::Path;
 

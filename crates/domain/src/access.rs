@@ -2,8 +2,9 @@
 //!
 //! Deny by default: a role has a permission only where [`scope`] lists it. Where a permission is
 //! scoped to the user's unit, the caller resolves the unit subtree and filters by it; the web layer
-//! never decides on its own. Decree 13/2023 art. 26–27 ask that personal data be reachable only by
-//! those whose work needs it: hence unit scopes for staff and no staff permission for applicants.
+//! never decides on its own. Decree 13/2023 art. 26–27 (from 1/1/2026 Law 91/2025/QH15) ask that
+//! personal data be reachable only by those whose work needs it: hence unit scopes for staff and no
+//! staff permission for applicants.
 
 use crate::account::Role;
 

@@ -121,8 +121,8 @@ impl Email {
     }
 }
 
-/// E-mail addresses are personal data (Decree 13/2023 art. 2): the Debug form hides the local part so
-/// that it never reaches a log by accident.
+/// E-mail addresses are personal data (Decree 13/2023 art. 2; from 1/1/2026 Law 91/2025/QH15): the
+/// Debug form hides the local part so that it never reaches a log by accident.
 impl fmt::Debug for Email {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let domain = self.0.split_once('@').map(|(_, d)| d).unwrap_or("");

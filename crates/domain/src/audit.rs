@@ -4,8 +4,8 @@
 //! `n` stores the hash of entry `n-1`, and its own hash covers its sequence number and every field,
 //! so an entry altered, removed or moved in the database breaks the chain at that entry. The chain
 //! head (last sequence number and hash) is kept in its own row, so removing entries from the end is
-//! found too. Decree 13/2023 art. 27 asks that processing of personal data be logged; the summary
-//! carries no personal data beyond what identifies the object.
+//! found too. Decree 13/2023 art. 27 (from 1/1/2026 Law 91/2025/QH15) asks that processing of
+//! personal data be logged; the summary carries no personal data beyond what identifies the object.
 
 use sha2::{Digest, Sha256};
 

@@ -3,7 +3,8 @@
 //!
 //! Personal data: the counters never keep a visitor's address; a visitor is a salted hash of the
 //! address and user agent, the salt drawn at random and replaced every day (Decree 13/2023/NĐ-CP
-//! art. 3 — minimal processing; the hash of a day cannot be linked to another day's).
+//! art. 3, from 1/1/2026 Law 91/2025/QH15 — minimal processing; the hash of a day cannot be linked
+//! to another day's).
 
 use crate::catalog::fold::{fold, nfc};
 use chrono::{DateTime, Utc};

@@ -112,8 +112,9 @@ impl SoftwareSigner {
     }
 
     /// The private key as PKCS#8, encrypted with `passphrase` (PBES2: PBKDF2-HMAC-SHA256 with
-    /// 600,000 iterations + AES-256-CBC, RFC 8018; what OpenSSL 3 writes and reads), for storing at rest. Decree 13/2023 and Circular 12/2022/TT-BTTTT (security
-    /// of information systems) ask that secrets are never stored in the clear.
+    /// 600,000 iterations + AES-256-CBC, RFC 8018; what OpenSSL 3 writes and reads), for storing
+    /// at rest. Decree 13/2023 (from 1/1/2026 Law 91/2025/QH15) and Circular 12/2022/TT-BTTTT
+    /// (security of information systems) ask that secrets are never stored in the clear.
     pub fn encrypted_key(&self, passphrase: &[u8]) -> Result<Vec<u8>, SignError> {
         let plain = match &self.key {
             SoftwareKey::P256(k) => k.to_pkcs8_der(),

@@ -1,6 +1,7 @@
 //! The installation's certification authorities and signing credentials. The store keeps blobs:
 //! certificates as DER, keys as encrypted PKCS#8; `motcua-sign` gives them meaning. Every change is
-//! audited (Decree 13/2023/NĐ-CP art. 27; the credential's key never enters the audit entry).
+//! audited (Decree 13/2023/NĐ-CP art. 27, from 1/1/2026 Law 91/2025/QH15; the credential's key
+//! never enters the audit entry).
 
 use crate::audit::{self, AuditCtx, Change};
 use crate::db::Db;

@@ -1,5 +1,6 @@
-//! `Debug` of the values that carry personal data or secrets shows none of it (Decree 13/2023):
-//! a stray `{:?}` in a log line must not leak an applicant or an account.
+//! `Debug` of the values that carry personal data or secrets shows none of it (Decree 13/2023; from
+//! 1/1/2026 Law 91/2025/QH15): a stray `{:?}` in a log line must not leak an applicant or an
+//! account.
 
 use chrono::Utc;
 use motcua_store::dossier::{Applicant, NewDossier};

@@ -1,6 +1,6 @@
 //! What the public may do with a dossier's code and look-up code (Decree 61/2018 art. 11, 18:
-//! the progress is public to whoever holds the codes; Decree 13/2023: nothing personal shown):
-//! look it up, and rate the service once it has a result.
+//! the progress is public to whoever holds the codes; Decree 13/2023, from 1/1/2026 Law
+//! 91/2025/QH15: nothing personal shown): look it up, and rate the service once it has a result.
 
 use crate::{App, Error, Problem, Result};
 use motcua_domain::dossier::state::DossierState;

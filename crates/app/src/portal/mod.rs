@@ -1,9 +1,9 @@
 //! The portal's counters (seed P2, P3): total visits and visitors online in the footer, views per
 //! article. No third-party tracker; no address is stored: a visitor is the hash of a daily random
-//! salt with the client's address and user agent (Decree 13/2023/NĐ-CP art. 3), kept in memory
-//! only. Robots are served but not counted; a visit counts once per visitor per 30 minutes of
-//! activity and a view once per visitor, article and 30 minutes, so a flood from one client adds
-//! nothing. Counting is a hash and a map update in memory; increments are written in one
+//! salt with the client's address and user agent (Decree 13/2023/NĐ-CP art. 3; from 1/1/2026 Law
+//! 91/2025/QH15), kept in memory only. Robots are served but not counted; a visit counts once per
+//! visitor per 30 minutes of activity and a view once per visitor, article and 30 minutes, so a
+//! flood from one client adds nothing. Counting is a hash and a map update in memory; increments are written in one
 //! transaction every few seconds (and when the server stops), so counting never waits on the
 //! database and the counts survive restarts.
 //!

@@ -3,7 +3,8 @@
 
 use super::*;
 
-/// The applicant as filed: personal data (Decree 13/2023). `Debug` shows the kind only.
+/// The applicant as filed: personal data (Decree 13/2023; from 1/1/2026 Law 91/2025/QH15).
+/// `Debug` shows the kind only.
 #[derive(Clone)]
 pub struct Applicant {
     pub kind: String,

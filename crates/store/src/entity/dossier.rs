@@ -1,10 +1,11 @@
 //! A dossier's current state, kept in step with its events in the same transaction. The applicant
-//! columns are personal data (Decree 13/2023): shown only to the applicant and the staff who handle
-//! the dossier, never in logs, events, statistics or public pages.
+//! columns are personal data (Decree 13/2023; from 1/1/2026 Law 91/2025/QH15): shown only to the
+//! applicant and the staff who handle the dossier, never in logs, events, statistics or public
+//! pages.
 use sea_orm::entity::prelude::*;
 
 /// `Debug` shows ids, codes, state and times: never the applicant's data, the return address or
-/// the look-up code (Decree 13/2023).
+/// the look-up code (Decree 13/2023; from 1/1/2026 Law 91/2025/QH15).
 #[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "dossier")]
 pub struct Model {

@@ -1,7 +1,7 @@
 //! The bodies of the dossier routes as the API documents and parses them (OpenAPI schemas, unknown
 //! fields refused, errors with the JSON path), each turned into the use case's own input
 //! (`motcua_app::dossier::filing`, `::action`) by a `From` the compiler keeps complete. No `Debug`:
-//! they hold the applicant's personal data (Decree 13/2023).
+//! they hold the applicant's personal data (Decree 13/2023; from 1/1/2026 Law 91/2025/QH15).
 
 use chrono::NaiveDate;
 use motcua_app::dossier::{action, filing};
@@ -9,7 +9,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// Applicant data as filed: personal data (Decree 13/2023); `Debug` shows the kind only.
+/// Applicant data as filed: personal data (Decree 13/2023; from 1/1/2026 Law 91/2025/QH15);
+/// `Debug` shows the kind only.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantIn {

@@ -78,8 +78,9 @@ pub(super) fn channel(
     }
 }
 
-/// The applicant (personal data, Decree 13/2023): kind, name, identity or enterprise number,
-/// phone, the e-mail needed when filing or receiving online, the address; cleaned as stored.
+/// The applicant (personal data: Decree 13/2023; from 1/1/2026 Law 91/2025/QH15): kind, name,
+/// identity or enterprise number, phone, the e-mail needed when filing or receiving online, the
+/// address; cleaned as stored.
 pub(super) fn applicant(
     a: &ApplicantIn,
     channel: Option<Channel>,

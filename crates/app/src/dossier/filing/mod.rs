@@ -23,7 +23,8 @@ mod checks;
 /// shows it).
 pub use motcua_store::dossier::NewDossier;
 
-/// Applicant data as filed: personal data (Decree 13/2023); `Debug` shows the kind only.
+/// Applicant data as filed: personal data (Decree 13/2023; from 1/1/2026 Law 91/2025/QH15);
+/// `Debug` shows the kind only.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicantIn {
