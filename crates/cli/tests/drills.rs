@@ -19,18 +19,18 @@
 //!   reads go on, nothing is corrupted, and filing works again once space returns.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::sign_in;
 use motcua_store::sea_orm::{ConnectionTrait, Statement};
 use motcua_testkit::{Backend, TestDb, backend_test, count};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const PASSWORD: &str = "motcua-demo-2026";
 
 fn rounds() -> usize {
     std::env::var("MOTCUA_DRILL_ROUNDS")
@@ -54,38 +54,7 @@ fn unavailable(why: &str) {
 }
 
 fn start(url: &str, demo: bool) -> (Child, String) {
-    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
-    if demo {
-        args.push("--demo");
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(&args)
-        .env("MOTCUA_DATABASE_URL", url)
-        .env("MOTCUA_LOG_LEVEL", "warn")
-        .env_remove("MOTCUA_DEMO_PASSWORD")
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("listening on") {
-        line.clear();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "serve stopped before listening"
-        );
-    }
-    // Keep reading (and discarding) so the server never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while out.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
-    let addr = line.trim().rsplit(' ').next().unwrap().to_owned();
-    (child, addr)
+    common::serve(url, demo, "warn", Stdio::null())
 }
 
 fn stop(mut child: Child) {
@@ -93,71 +62,15 @@ fn stop(mut child: Child) {
     child.wait().unwrap();
 }
 
-async fn sign_in(base: &str, email: &str) -> String {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// A counter filing of a demo procedure handled by unit CVT, with no required document.
 async fn fileable(base: &str, token: &str) -> Value {
-    let c = reqwest::Client::new();
-    let list: Value = c
-        .get(format!("{base}/api/v1/procedures?per_page=100"))
-        .send()
+    let body = json!({
+        "applicant": {"kind": "business", "name": "Công ty TNHH Bưu chính Sao Mai", "id_number": "0101234567", "phone": "0243826111", "email": "", "address": "Hà Nội"},
+        "return_channel": "counter"
+    });
+    common::counter_filing(base, token, Some("CVT"), body)
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for item in list["items"].as_array().unwrap() {
-        let code = item["code"].as_str().unwrap();
-        let p: Value = c
-            .get(format!("{base}/api/v1/procedures/{code}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let data = if p["data"].is_object() {
-            &p["data"]
-        } else {
-            &p
-        };
-        let counter = data["channels"]
-            .as_array()
-            .is_some_and(|cs| cs.iter().any(|c| c == "counter"));
-        if !counter || data["unit"] != "CVT" {
-            continue;
-        }
-        let b = json!({
-            "procedure_code": code, "channel": "counter",
-            "applicant": {"kind": "business", "name": "Công ty TNHH Bưu chính Sao Mai", "id_number": "0101234567", "phone": "0243826111", "email": "", "address": "Hà Nội"},
-            "components": data["components"].as_array().unwrap().iter()
-                .filter(|k| k["required"] == true).map(|k| json!({"code": k["code"]})).collect::<Vec<_>>(),
-            "return_channel": "counter"
-        });
-        let r = c
-            .post(format!("{base}/api/v1/dossiers"))
-            .bearer_auth(token)
-            .json(&b)
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 201 {
-            return b;
-        }
-    }
-    panic!("no demo procedure of unit CVT accepts a counter filing");
+        .0
 }
 
 fn audit_verify(url: &str) {

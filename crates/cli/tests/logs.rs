@@ -6,11 +6,11 @@
 //! log is searched for each value.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
 
-const PASSWORD: &str = "motcua-demo-2026";
+use serde_json::json;
+use std::process::Stdio;
+
 const NAME: &str = "Phạm Thị Riêng Tư";
 const ID_NUMBER: &str = "079199004321";
 const PHONE: &str = "0987650123";
@@ -23,93 +23,18 @@ async fn a_whole_story_leaves_no_personal_value_in_the_debug_log() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let log_path = dir.join("serve.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env(
-            "MOTCUA_DATABASE_URL",
-            format!("sqlite://{}/m.db", dir.display()),
-        )
-        .env("MOTCUA_LOG_LEVEL", "debug")
-        .env_remove("MOTCUA_DEMO_PASSWORD")
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("listening on") {
-        line.clear();
-        assert!(out.read_line(&mut line).unwrap() > 0, "serve stopped");
-    }
-    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let url = format!("sqlite://{}/m.db", dir.display());
+    let log = std::fs::File::create(&log_path).unwrap();
+    let (mut child, base) = common::serve(&url, true, "debug", Stdio::from(log));
     let c = reqwest::Client::new();
-    let token = |email: &'static str| {
-        let (c, base) = (c.clone(), base.clone());
-        async move {
-            let r = c
-                .post(format!("{base}/api/v1/auth/login"))
-                .json(&json!({"email": email, "password": PASSWORD}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 200, "sign-in of {email}");
-            r.json::<Value>().await.unwrap()["token"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }
-    };
-    let desk = token("motcua@demo.motcua.vn").await;
+    let desk = common::sign_in(&base, "motcua@demo.motcua.vn").await;
 
     // A counter filing of the first demo procedure that takes one, with every required component.
-    let list: Value = c
-        .get(format!("{base}/api/v1/procedures?per_page=100"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let applicant = json!({"kind": "citizen", "name": NAME, "id_number": ID_NUMBER, "phone": PHONE,
                            "email": EMAIL, "address": ADDRESS});
-    let mut filed = None;
-    for item in list["items"].as_array().unwrap() {
-        let code = item["code"].as_str().unwrap();
-        let p: Value = c
-            .get(format!("{base}/api/v1/procedures/{code}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let data = if p["data"].is_object() {
-            &p["data"]
-        } else {
-            &p
-        };
-        let required: Vec<Value> = data["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|k| k["required"] == true)
-            .map(|k| json!({"code": k["code"]}))
-            .collect();
-        let r = c
-            .post(format!("{base}/api/v1/dossiers"))
-            .bearer_auth(&desk)
-            .json(&json!({"procedure_code": code, "channel": "counter", "applicant": applicant,
-                          "components": required, "return_channel": "postal", "return_address": ADDRESS}))
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 201 {
-            filed = Some(r.json::<Value>().await.unwrap());
-            break;
-        }
-    }
-    let filed = filed.expect("a demo procedure takes a counter filing");
+    let body =
+        json!({"applicant": applicant, "return_channel": "postal", "return_address": ADDRESS});
+    let (_, filed) = common::counter_filing(&base, &desk, None, body).await;
     let code = filed["code"].as_str().unwrap();
     let lookup = filed["lookup_code"].as_str().unwrap_or_default();
     for path in [
